@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "skiff",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "apiserver", targets: ["apiserver"]),
+        .executable(name: "skiffctl", targets: ["skiffctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (Debian: libzmq3-dev, libyaml-dev, libsqlite3-dev).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Libraries: all the logic lives here.
+        .target(name: "SkiffYAML", dependencies: ["CYAML"], swiftSettings: strict),
+        .target(name: "SkiffAPI", dependencies: ["SkiffYAML"], swiftSettings: strict),
+        .target(
+            name: "SkiffMessaging",
+            dependencies: ["CZeroMQ", "SkiffAPI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(name: "SkiffStore", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "SkiffAPI", "SkiffMessaging", "SkiffStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
+
+        // Executables: flags, wiring, signals.
+        .executableTarget(
+            name: "apiserver",
+            dependencies: [
+                "APIServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "skiffctl",
+            dependencies: ["SkiffCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "skiff-bench",
+            dependencies: ["SkiffMessaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/skiff-bench",
+            swiftSettings: strict),
+
+        .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
+        .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"]),
+        .testTarget(name: "SkiffMessagingTests", dependencies: ["SkiffMessaging"]),
+        .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
+        .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
+        .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI"]),
+        .testTarget(name: "E2ETests", dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML"]),
+    ]
+)

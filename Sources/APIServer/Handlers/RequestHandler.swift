@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import SkiffAPI
+import SkiffMessaging
+import SkiffStore
+
+/// Turns requests from the request socket into registry calls and their results into responses.
+/// Every failure becomes a Kubernetes-shaped Status body; nothing thrown escapes.
+struct RequestHandler: Sendable {
+    let registry: Registry
+    let namespaces: NamespaceFinalizer
+    let watchEndpoint: String
+    let logger: Logger
+
+    func handle(_ request: Request) async -> Response {
+        do {
+            return try await route(request)
+        } catch {
+            if error.code >= 500 { logger.error("\(request.verb.rawValue) \(request.resource) \(request.namespace)/\(request.name): \(error.message ?? "")") }
+            return Response(code: error.code, body: ObjectCodec.encode(error))
+        }
+    }
+
+    private func route(_ request: Request) async throws(Status) -> Response {
+        if request.verb == .discover {
+            let document = try await discovery()
+            return Response(code: 200, body: ObjectCodec.encode(document))
+        }
+        guard let type = Resources.all.first(where: { $0.resource.plural == request.resource || $0.resource.description == request.resource }) else {
+            if request.verb == .apply && request.resource.isEmpty { return try await apply(request) }
+            throw Status(code: 404, reason: "NotFound", message: "the server could not find the requested resource \"\(request.resource)\"; served: \(Resources.all.map { $0.resource.plural }.joined(separator: ", "))")
+        }
+        return try await type.route(request, with: self)
+    }
+
+    /// Routes a request for one kind; generic so that everything below works on the concrete type.
+    fileprivate func route<T: APIObject>(_ type: T.Type, _ request: Request) async throws(Status) -> Response {
+        let dryRun = request.params["dryRun"] == "All"
+        switch request.verb {
+        case .get:
+            try requireName(request)
+            return Response(code: 200, body: try await registry.get(T.self, namespace: request.namespace, name: request.name).value)
+        case .list:
+            let selector = try labelSelector(request)
+            let namespace = request.namespace.isEmpty ? nil : request.namespace
+            return Response(code: 200, body: try await registry.list(T.resource, namespace: namespace, selector: selector))
+        case .create:
+            let object = try decodeBody(T.self, request)
+            let body = try await registry.create(object, namespace: try namespace(for: object, request), dryRun: dryRun)
+            return Response(code: 201, body: body)
+        case .update, .updateStatus:
+            try requireName(request)
+            let object = try decodeBody(T.self, request)
+            if object.name != request.name {
+                throw .badRequest("the name of the object (\(object.name)) does not match the name on the request (\(request.name))")
+            }
+            let mode: Registry.UpdateMode = request.verb == .update ? .replace : .status
+            let body = try await registry.update(object, namespace: try namespace(for: object, request), name: request.name, mode: mode, dryRun: dryRun)
+            return Response(code: 200, body: body)
+        case .delete:
+            try requireName(request)
+            if T.resource == Namespace.resource {
+                return Response(code: 200, body: try await namespaces.delete(name: request.name, dryRun: dryRun))
+            }
+            let body = try await registry.delete(T.self, namespace: request.namespace, name: request.name, precondition: request.params["resourceVersion"], dryRun: dryRun)
+            return Response(code: 200, body: body)
+        case .apply:
+            return try await apply(request)
+        case .discover:
+            let document = try await discovery()
+            return Response(code: 200, body: ObjectCodec.encode(document))
+        }
+    }
+
+    private func labelSelector(_ request: Request) throws(Status) -> Selector? {
+        guard let text = request.params["labelSelector"], !text.isEmpty else { return nil }
+        do {
+            return try Selector(parsing: text)
+        } catch {
+            throw .badRequest("labelSelector \"\(text)\": \(error)")
+        }
+    }
+
+    private func apply(_ request: Request) async throws(Status) -> Response {
+        let objects = try ApplyBody.decode(request.body)
+        let outcomes = try await registry.apply(objects, defaultNamespace: request.namespace.isEmpty ? "default" : request.namespace, dryRun: request.params["dryRun"] == "All")
+        return Response(code: 200, body: ApplyBody.encode(outcomes))
+    }
+
+    private func decodeBody<T: APIObject>(_ type: T.Type, _ request: Request) throws(Status) -> T {
+        guard !request.body.isEmpty else { throw .badRequest("\(request.verb.rawValue) \(request.resource) needs the object as the request body") }
+        let header: ObjectHeader
+        do { header = try JSONDecoder().decode(ObjectHeader.self, from: request.body) } catch {
+            throw .badRequest("the request body is not a JSON object: \(error)")
+        }
+        if let kind = header.kind, !kind.isEmpty, kind != T.resource.kind {
+            throw .badRequest("the body is a \(kind) but the request is for \(T.resource)")
+        }
+        if let apiVersion = header.apiVersion, !apiVersion.isEmpty, apiVersion != T.resource.apiVersion {
+            throw .badRequest("apiVersion \"\(apiVersion)\" is not served for \(T.resource.kind); use \(T.resource.apiVersion)")
+        }
+        return try ObjectCodec.decode(T.self, from: request.body)
+    }
+
+    /// The namespace of a request: the body's and the request's must agree, as Kubernetes requires.
+    private func namespace<T: APIObject>(for object: T, _ request: Request) throws(Status) -> String {
+        guard T.resource.namespaced else { return "" }
+        let fromBody = object.metadata.namespace ?? ""
+        if !fromBody.isEmpty, !request.namespace.isEmpty, fromBody != request.namespace {
+            throw .badRequest("the namespace of the provided object (\(fromBody)) does not match the namespace sent on the request (\(request.namespace))")
+        }
+        let namespace = fromBody.isEmpty ? request.namespace : fromBody
+        guard !namespace.isEmpty else { throw .badRequest("\(T.resource) are namespaced: the request needs a namespace") }
+        return namespace
+    }
+
+    private func requireName(_ request: Request) throws(Status) {
+        if request.name.isEmpty { throw .badRequest("\(request.verb.rawValue) \(request.resource) needs a name") }
+    }
+
+    private func discovery() async throws(Status) -> DiscoveryDocument {
+        let revision: Revision
+        do { revision = try await registry.store.currentRevision } catch { throw .from(error, resource: Namespace.resource, name: "") }
+        return DiscoveryDocument(
+            watchEndpoint: watchEndpoint, revision: String(revision),
+            resources: Resources.all.map {
+                .init(name: $0.resource.plural, kind: $0.resource.kind, apiVersion: $0.resource.apiVersion,
+                      namespaced: $0.resource.namespaced, shortNames: $0.resource.shortNames)
+            })
+    }
+}
+
+/// The `discover` reply: where to watch, and what is served.
+struct DiscoveryDocument: Codable, Sendable {
+    struct Resource: Codable, Sendable {
+        var name: String
+        var kind: String
+        var apiVersion: String
+        var namespaced: Bool
+        var shortNames: [String]
+    }
+
+    var watchEndpoint: String
+    var revision: String
+    var resources: [Resource]
+}
+
+extension APIObject {
+    /// Opens the kind of a request once: everything after this works on the concrete type.
+    fileprivate static func route(_ request: Request, with handler: RequestHandler) async throws(Status) -> Response {
+        try await handler.route(Self.self, request)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SkiffAPI
+import SkiffStore
+
+extension Registry {
+    /// How an update treats the incoming object.
+    enum UpdateMode: Sendable {
+        /// `update`: the object replaces the stored one; status is kept.
+        case replace
+        /// `update-status`: only the status is taken from the incoming object.
+        case status
+    }
+
+    /// Admits a new object: server-set fields, then the admission chain. The returned plan holds its allocations.
+    func planCreate<T: APIObject>(_ incoming: T, namespace: String, namespacesInBatch: Set<String> = []) async throws(Status) -> PlannedWrite {
+        var object = incoming
+        object.setTypeMeta()
+        if T.resource.namespaced { object.metadata.namespace = namespace } else { object.metadata.namespace = nil }
+        if object.metadata.name?.isEmpty ?? true, let prefix = object.metadata.generateName, !prefix.isEmpty {
+            object.metadata.name = prefix + Self.randomSuffix()
+        }
+        object.metadata.uid = UUID().uuidString.lowercased()
+        object.metadata.creationTimestamp = .now()
+        object.metadata.resourceVersion = nil
+        object.metadata.generation = 1
+        object.metadata.deletionTimestamp = nil
+        Self.resetStatusOnCreate(&object)
+
+        var request = AdmissionRequest(
+            operation: .create, resource: T.resource, namespace: namespace, name: object.name, object: object, old: nil,
+            namespacesInBatch: namespacesInBatch)
+        try await admission.admit(&request)
+        guard let admitted = request.object as? T else { throw .internalError("admission changed the kind of \(T.resource.kind)") }
+        let key = Self.key(T.resource, namespace: namespace, name: admitted.name)
+        return PlannedWrite(
+            action: .created, resource: T.resource, name: admitted.name,
+            write: .create(key) { revision in try ObjectCodec.encode(admitted, revision: revision) },
+            object: admitted, reservation: request.reservation)
+    }
+
+    /// Admits a change to a stored object. Returns an `unchanged` plan without a write when the result equals
+    /// what is stored, so re-applying a manifest is free and does not move resourceVersion.
+    func planUpdate<T: APIObject>(_ incoming: T, current stored: StoredObject, mode: UpdateMode, precondition: String? = nil) async throws(Status) -> PlannedWrite {
+        let old = try ObjectCodec.decode(T.self, from: stored.value)
+        if let precondition, !precondition.isEmpty, precondition != String(stored.modRevision) {
+            throw .conflict(T.resource, old.name, "the object has been modified; please apply your changes to the latest version and try again (resourceVersion \(precondition) is stale, current is \(stored.modRevision))")
+        }
+        var object: T
+        switch mode {
+        case .replace:
+            object = incoming
+            object.copyStatus(from: old)
+            Self.keepServerOwnedSpec(&object, from: old)
+        case .status:
+            object = old
+            object.copyStatus(from: incoming)
+        }
+        object.setTypeMeta()
+        object.metadata.namespace = old.metadata.namespace
+        object.metadata.uid = old.metadata.uid
+        object.metadata.creationTimestamp = old.metadata.creationTimestamp
+        object.metadata.deletionTimestamp = old.metadata.deletionTimestamp
+        object.metadata.generation = old.metadata.generation
+        object.metadata.resourceVersion = old.metadata.resourceVersion
+        if mode == .status { object.metadata = old.metadata }
+
+        var request = AdmissionRequest(
+            operation: .update, resource: T.resource, namespace: old.namespace, name: old.name, object: object, old: old)
+        try await admission.admit(&request)
+        guard var admitted = request.object as? T else { throw .internalError("admission changed the kind of \(T.resource.kind)") }
+        if Self.specChanged(admitted, old) {
+            admitted.metadata.generation = (old.metadata.generation ?? 1) + 1
+        }
+        if admitted == old {
+            request.reservation.rollback()
+            return PlannedWrite(action: .unchanged, resource: T.resource, name: old.name, write: nil, object: old, reservation: Reservation())
+        }
+        let final = admitted
+        return PlannedWrite(
+            action: .configured, resource: T.resource, name: old.name,
+            write: .update(stored.key, expectedRevision: stored.modRevision) { _, revision in try ObjectCodec.encode(final, revision: revision) },
+            object: final, reservation: request.reservation)
+    }
+
+    /// A change outside metadata and status, which is what bumps metadata.generation in Kubernetes.
+    static func specChanged<T: APIObject>(_ new: T, _ old: T) -> Bool {
+        var comparable = new
+        comparable.metadata = old.metadata
+        comparable.copyStatus(from: old)
+        return comparable != old
+    }
+
+    /// Fields the server filled in that a user's manifest usually leaves out: an update that omits them keeps
+    /// them (Kubernetes does the same for clusterIP), so applying the same manifest twice changes nothing.
+    static func keepServerOwnedSpec<T: APIObject>(_ object: inout T, from old: T) {
+        guard var service = object as? Service, let oldService = old as? Service, var spec = service.spec else { return }
+        let oldSpec = oldService.spec
+        if spec.type ?? oldSpec?.type == oldSpec?.type {
+            if spec.clusterIP?.isEmpty ?? true { spec.clusterIP = oldSpec?.clusterIP }
+            if spec.clusterIPs?.isEmpty ?? true { spec.clusterIPs = oldSpec?.clusterIPs }
+            if spec.ipFamilies == nil { spec.ipFamilies = oldSpec?.ipFamilies }
+            if spec.ipFamilyPolicy == nil { spec.ipFamilyPolicy = oldSpec?.ipFamilyPolicy }
+        }
+        service.spec = spec
+        if let typed = service as? T { object = typed }
+    }
+
+    /// Status a client may not set on create, as Kubernetes' strategies reset it.
+    static func resetStatusOnCreate<T: APIObject>(_ object: inout T) {
+        if var pod = object as? Pod {
+            pod.status = PodStatus(phase: "Pending")
+            if let typed = pod as? T { object = typed }
+        } else if var service = object as? Service {
+            service.status = nil
+            if let typed = service as? T { object = typed }
+        } else if var namespace = object as? Namespace {
+            namespace.status = NamespaceStatus(phase: "Active")
+            if let typed = namespace as? T { object = typed }
+        }
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}
