@@ -14,7 +14,9 @@ import Synchronization
 ///   (`ZMQ_IMMEDIATE` keeps ZeroMQ from queueing it for a peer that is not connected.)
 /// - `.timeout`: sent, but no reply by the deadline; it may or may not have been applied.
 /// - `.cancelled`, `.closed`: the message says whether it had been sent.
-/// A reply arriving after its call failed is dropped (and counted in `droppedReplies`).
+/// A reply arriving after its call failed is dropped (and counted in `droppedReplies`). When the connection
+/// drops, libzmq discards replies it had received but not yet handed over (a consequence of `ZMQ_IMMEDIATE`);
+/// those calls end with `.timeout`, which is why `RequestServer` keeps its socket open briefly after a shutdown.
 public final class Connection: Sendable {
     public let endpoint: String
     public let options: ConnectionOptions

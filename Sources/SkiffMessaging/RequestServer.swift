@@ -11,7 +11,8 @@ import Synchronization
 ///
 /// `run()` serves until `shutdown()` (or cancellation of its task). Shutting down is graceful: requests already
 /// being handled are answered (up to `options.drainTimeout`); requests arriving meanwhile get 503 at once
-/// without reaching the handler, so their senders know they were not executed.
+/// without reaching the handler, so their senders know they were not executed. The socket then stays open for
+/// `options.closeGrace` so the last replies reach their clients before the connections close.
 public final class RequestServer: Sendable {
     public typealias Handler = @Sendable (Request) async -> Response
 

@@ -87,9 +87,9 @@ public final class ZMQSocket: @unchecked Sendable {
     public func receive() throws(MessagingError) -> [Data]? {
         try checkOpen()
         var frames: [Data] = []
-        var flags = ZMQ_DONTWAIT
+        // ZeroMQ delivers multipart messages whole: once the first part is here, so are the others.
         while true {
-            if zmq_msg_recv(message, handle, flags) < 0 {
+            if zmq_msg_recv(message, handle, ZMQ_DONTWAIT) < 0 {
                 let errno = zmq_errno()
                 if errno == EINTR { continue }
                 if errno == EAGAIN && frames.isEmpty { return nil }
@@ -98,7 +98,6 @@ public final class ZMQSocket: @unchecked Sendable {
             let size = zmq_msg_size(message)
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(message), count: size))
             if zmq_msg_more(message) == 0 { break }
-            flags = ZMQ_DONTWAIT  // the rest of a multipart message is already here
         }
         if zmq_msg_size(message) > 64 * 1024 {  // do not keep a large buffer alive until the next receive
             zmq_msg_close(message)

@@ -61,6 +61,6 @@ import Testing
 
     @Test(arguments: [("30000-32767", true), ("1-65535", true), ("32767-30000", false), ("0-10", false), ("abc", false)])
     func parsesRanges(text: String, valid: Bool) {
-        #expect((try? PortAllocator.parse(text)) != nil == valid)
+        #expect(((try? PortAllocator.parse(text)) != nil) == valid)
     }
 }

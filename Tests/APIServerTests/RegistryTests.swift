@@ -11,8 +11,8 @@ import Testing
         let response = await api.call(.create, "services", namespace: "default", object: service("ent"))
         #expect(response.code == 201, "\(response.text)")
         let created = try response.decode(Service.self)
-        #expect(created.spec?.clusterIP == "127.96.1.0")
-        #expect(created.spec?.clusterIPs == ["127.96.1.0"])
+        #expect(created.spec?.clusterIP == "127.96.1.1")
+        #expect(created.spec?.clusterIPs == ["127.96.1.1"])
         #expect(created.spec?.ports?.first?.protocol == "TCP")
         #expect(created.metadata.uid?.isEmpty == false)
         #expect(created.metadata.generation == 1)
@@ -53,7 +53,7 @@ import Testing
     @Test func validationErrorsNameTheField() async throws {
         let api = try await TestAPI()
         defer { Task { await api.close() } }
-        let bad = service("ent", ports: [ServicePort(name: "http", port: 70000)])
+        let bad = service("ent", ports: [ServicePort(name: "http", port: 70000, targetPort: .int(8080))])
         let response = await api.call(.create, "services", namespace: "default", object: bad)
         #expect(response.code == 422)
         #expect(response.status?.details?.causes?.map(\.field) == ["spec.ports[0].port"])

@@ -20,7 +20,8 @@ final class TestAPI: @unchecked Sendable {
         store = try SQLiteStore(directory: directory, options: .init(synchronous: false))
         allocation = ServiceAllocation(clusterIPs: ClusterIPAllocator(range: try IPv4Range(cidr: serviceCIDR)), nodePorts: PortAllocator())
         registry = Registry(store: store, admission: AdmissionChain(plugins: [NamespaceLifecycle(store: store), Defaulting(), Validating(), allocation]))
-        let logger = Logger(label: "test")
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
         finalizer = NamespaceFinalizer(registry: registry, logger: logger)
         handler = RequestHandler(registry: registry, namespaces: finalizer, watchEndpoint: "inproc://watch", logger: logger)
         try await Bootstrap.ensureSystemObjects(registry: registry, allocation: allocation, logger: logger)

@@ -51,7 +51,7 @@ import Testing
         #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
                 == ["NAMESPACE", "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"])
         let ent = try #require(lines.first { $0.contains(" ent ") })
-        #expect(ent.contains("127.96.1.0"))
+        #expect(ent.contains("127.96.1.1"))
         #expect(ent.contains("80/TCP"))
         #expect(ent.contains("app=ent"))
         #expect(lines.contains { $0.contains("kube-dns") && $0.contains("127.96.0.10") })
@@ -62,7 +62,7 @@ import Testing
 
         let describe = cluster.skiffctl(["describe", "svc", "ent"])
         #expect(describe.status == 0)
-        for expected in ["Name:", "ent", "Namespace:", "default", "Selector:", "app=ent", "IP:", "127.96.1.0", "TargetPort:", "http"] {
+        for expected in ["Name:", "ent", "Namespace:", "default", "Selector:", "app=ent", "IP:", "127.96.1.1", "TargetPort:", "http"] {
             #expect(describe.stdout.contains(expected), "describe lacks \(expected):\n\(describe.stdout)")
         }
 

@@ -40,7 +40,7 @@ final class ClusterHarness: @unchecked Sendable {
         process.arguments = [
             "--data-dir", directory.appendingPathComponent("data").path, "--listen", server, "--watch-listen", watch,
         ] + extraArguments
-        if !FileManager.default.fileExists(atPath: logURL.path) { FileManager.default.createFile(atPath: logURL.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logURL.path) { _ = FileManager.default.createFile(atPath: logURL.path, contents: nil) }
         let log = try FileHandle(forWritingTo: logURL)
         log.seekToEndOfFile()
         process.standardOutput = log

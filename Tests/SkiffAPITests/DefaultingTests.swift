@@ -129,6 +129,12 @@ import Testing
         #expect(Fixtures.pod { $0.spec?.hostNetwork = true }.spec?.containers[0].ports?[0].hostPort == 8080)
     }
 
+    @Test func missingSpecLeavesOnlyContainersMissing() {
+        var pod = Pod(metadata: ObjectMeta(name: "p", namespace: "default"))
+        pod.setDefaults()
+        #expect(pod.validate().messages == ["spec.containers: Required value"])
+    }
+
     @Test func initContainers() {
         let spec = Fixtures.pod { $0.spec?.initContainers = [Fixtures.container("setup", image: "busybox", ports: nil)] }.spec
         #expect(spec?.initContainers?[0].imagePullPolicy == "Always")

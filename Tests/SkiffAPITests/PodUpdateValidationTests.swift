@@ -15,7 +15,8 @@ import Testing
             ["spec: Forbidden: " + Messages.podUpdate + "\n  spec.containers[0].ports[0].containerPort: 8080 -> 9090"]),
         Row("containers may not be added", { $0.spec?.containers.append(Fixtures.container("sidecar", ports: nil)) },
             ["spec.containers: Forbidden: pod updates may not add or remove containers"]),
-        Row("image may not be removed", { $0.spec?.containers[0].image = "" }, ["spec.containers[0].image: Required value"]),
+        Row("image may not gain spaces", { $0.spec?.containers[0].image = "nginx:1.27 " },
+            ["spec.containers[0].image: Invalid value: \"nginx:1.27 \": must not have leading or trailing whitespace"]),
     ]
 
     @Test(arguments: edits)

@@ -17,6 +17,7 @@ import Testing
         Row("env", { $0.spec?.containers[0].env = [EnvVar(name: "MY_VAR", value: "1")] }),
         Row("hostNetwork defaults hostPort", { $0.spec?.hostNetwork = true }),
         Row("activeDeadlineSeconds", { $0.spec?.activeDeadlineSeconds = 600 }),
+        Row("no image: Skiff runs the command as a process", { $0.spec?.containers[0].image = nil; $0.spec?.containers[0].command = ["sleep", "60"] }),
     ]
 
     @Test(arguments: valid)
@@ -32,7 +33,6 @@ import Testing
         Row("container name missing", { $0.spec?.containers[0].name = "" }, ["\(containers).name: Required value"]),
         Row("duplicate container names", { $0.spec?.containers.append(Fixtures.container(ports: nil)) },
             ["spec.containers[1].name: Duplicate value: \"web\""]),
-        Row("image missing", { $0.spec?.containers[0].image = nil }, ["\(containers).image: Required value"]),
         Row("image with spaces", { $0.spec?.containers[0].image = " nginx" },
             ["\(containers).image: Invalid value: \" nginx\": must not have leading or trailing whitespace"]),
         Row("containerPort missing", { $0.spec?.containers[0].ports = [ContainerPort(containerPort: 0)] },

@@ -86,7 +86,8 @@ struct ServiceAllocation: AdmissionPlugin {
                     ports[index].nodePort = try nodePorts.allocateNext()
                 }
             } catch {
-                throw FieldError(kind: .invalid, field: "spec.ports[\(index)].nodePort", badValue: wanted.map(String.init), detail: error.description)
+                let path = FieldPath.root("spec").child("ports").index(index).child("nodePort")
+                throw wanted.map { FieldError.invalid(path, $0, error.description) } ?? FieldError.invalid(path, rendered: nil, error.description)
             }
             reservation.nodePorts.append((nodePorts, ports[index].nodePort!))
         }

@@ -9,7 +9,8 @@ extension Pod {
     /// periodSeconds 10, successThreshold 1, failureThreshold 3 (zero counts as unset, as in Kubernetes), and
     /// httpGet path "/" and scheme HTTP.
     public mutating func setDefaults() {
-        guard var spec else { return }
+        // A manifest without a spec gets an empty one, so validation reports the one thing missing: containers.
+        var spec = self.spec ?? PodSpec(containers: [])
         if spec.dnsPolicy?.isEmpty ?? true { spec.dnsPolicy = "ClusterFirst" }
         if spec.restartPolicy?.isEmpty ?? true { spec.restartPolicy = "Always" }
         if spec.terminationGracePeriodSeconds == nil { spec.terminationGracePeriodSeconds = Self.defaultTerminationGracePeriodSeconds }

@@ -13,10 +13,9 @@ extension Container {
         } else {
             errors += Checks.dns1123Label(name, path.child("name"))
         }
-        let image = self.image ?? ""
-        if image.isEmpty {
-            errors.append(.required(path.child("image")))
-        } else if image.trimmingSpaces.utf8.count != image.utf8.count {
+        // Kubernetes requires an image; Skiff's kubelet runs a container's command as a process, so a Pod may
+        // leave the image out. One that is given must still be a clean reference.
+        if let image, image.trimmingSpaces.utf8.count != image.utf8.count {
             errors.append(.invalid(path.child("image"), image, "must not have leading or trailing whitespace"))
         }
         errors += Checks.oneOf(terminationMessagePolicy, Self.terminationMessagePolicies, path.child("terminationMessagePolicy"))

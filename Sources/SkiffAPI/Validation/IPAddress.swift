@@ -101,7 +101,7 @@ enum IPChecks {
     }
 
     /// Kubernetes' ValidateNonSpecialIP for endpoint and external IPs, except the loopback rule: Skiff's one-host
-    /// clusters give pods addresses in 127.244.0.0/16 (docs/ARCHITECTURE.md), so loopback endpoints are legitimate.
+    /// clusters give pods addresses in 127.244.0.0/16 (the design's address plan), so loopback endpoints are legitimate.
     static func nonSpecialIP(_ value: String, _ path: FieldPath) -> [FieldError] {
         guard let ip = IPAddress(value) else { return [.invalid(path, value, "must be a valid IP address")] }
         var errors: [FieldError] = []

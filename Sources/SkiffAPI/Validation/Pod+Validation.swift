@@ -1,5 +1,6 @@
 // Kubernetes' ValidatePodCreate / ValidatePodSpec for the fields Skiff models. Fields Skiff keeps as raw JSON
-// (volumes, affinity, security contexts, resources, tolerations, lifecycle) are stored but not validated.
+// (volumes, affinity, security contexts, resources, tolerations, lifecycle, dnsConfig) are stored but not
+// validated, and a container's image is optional (see Container.validateCommon).
 
 extension Pod {
     static let restartPolicies = ["Always", "OnFailure", "Never"]
