@@ -1,4 +1,5 @@
 import Foundation
+import SkiffMessaging
 
 /// Everything the apiserver is configured with; the executable fills it from flags.
 public struct APIServerOptions: Sendable {
@@ -8,6 +9,8 @@ public struct APIServerOptions: Sendable {
     public var listen: String = "tcp://127.0.0.1:6443"
     /// The XPUB watch socket, a ZeroMQ endpoint (told to clients by `discover`).
     public var watchListen: String = "tcp://127.0.0.1:6444"
+    /// The watch publisher's tuning: bookmark interval (1 s; docs/WATCH.md), per-subscriber send high-water mark.
+    public var watch = WatchPublisherOptions()
     /// Service ClusterIPs come from here; the 10th address is kube-dns's.
     public var serviceCIDR: String = "127.96.0.0/16"
     public var nodePortRange: ClosedRange<Int> = 30000...32767
