@@ -101,6 +101,8 @@ public struct ObjectCache<Object: APIObject>: Sendable {
 
     private mutating func reindex(_ key: String, old: Object?, new: Object?) {
         for (name, function) in indexFunctions {
+            // Most updates leave labels alone: skip building their strings then.
+            if name == Self.labelIndex, let old, let new, old.metadata.labels == new.metadata.labels { continue }
             let before = old.map(function) ?? []
             let after = new.map(function) ?? []
             if before == after { continue }

@@ -57,16 +57,17 @@ public struct WatchTopic: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a topic frame or a subscription prefix; nil for anything else (an empty prefix, a partial name).
     public init?(_ bytes: Data) {
-        guard bytes.last == UInt8(ascii: "/") else { return nil }
-        let parts = bytes.dropLast().split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false)
-        guard let first = parts.first, !first.isEmpty else { return nil }
-        resource = String(decoding: first, as: UTF8.self)
-        if parts.count == 2 {
-            guard !parts[1].contains(UInt8(ascii: "/")) else { return nil }
-            namespace = String(decoding: parts[1], as: UTF8.self)
-        } else {
-            namespace = nil
+        let parsed: WatchTopic? = bytes.withUnsafeBytes { raw in
+            let slash = UInt8(ascii: "/")
+            guard raw.count >= 2, raw[raw.count - 1] == slash, let first = raw.firstIndex(of: slash), first > 0 else { return nil }
+            let resource = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<first]), as: UTF8.self)
+            if first == raw.count - 1 { return WatchTopic(resource: resource, namespace: nil) }
+            let rest = UnsafeRawBufferPointer(rebasing: raw[(first + 1)..<(raw.count - 1)])
+            guard !rest.contains(slash) else { return nil }
+            return WatchTopic(resource: resource, namespace: String(decoding: rest, as: UTF8.self))
         }
+        guard let parsed else { return nil }
+        self = parsed
     }
 }
 

@@ -181,5 +181,9 @@ do {
         try command.run()
     }
 } catch {
-    Skiffctl.exit(withError: error)
+    // Help and --version exit 0; every failure, a bad flag included, exits 1 as kubectl does (not 64).
+    guard Skiffctl.exitCode(for: error) != .success else { Skiffctl.exit(withError: error) }
+    let message = Skiffctl.fullMessage(for: error)
+    if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    exit(1)
 }

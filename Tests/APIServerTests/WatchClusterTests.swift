@@ -67,8 +67,9 @@ final class WatchCluster: @unchecked Sendable {
     // MARK: writes and reads through the request socket
 
     @discardableResult
-    func call(_ verb: Verb, _ resource: String, namespace: String = "", name: String = "", body: Data = Data()) async throws -> Response {
-        try await connection.call(Request(verb: verb, resource: resource, namespace: namespace, name: name, body: body))
+    func call(_ verb: Verb, _ resource: String, namespace: String = "", name: String = "", body: Data = Data(),
+              timeout: Duration? = nil) async throws -> Response {
+        try await connection.call(Request(verb: verb, resource: resource, namespace: namespace, name: name, body: body), timeout: timeout)
     }
 
     func createNamespace(_ name: String) async throws {

@@ -169,6 +169,21 @@ import Testing
         #expect(api.requests[2].name == "ent-1" && api.requests[2].namespace == "default")
     }
 
+    @Test func unknownFieldsFailUnderStrictAndWarnUnderWarn() async throws {
+        let typo = "apiVersion: v1\nkind: Service\nmetadata: {name: ent}\nspec:\n  ports: [{port: 80}]\n  selectr: {app: ent}\n"
+        let strictAPI = Self.applyAPI()
+        let (strict, strictConsole) = makeContext(strictAPI, stdin: typo)
+        await #expect(throws: CLIError.reported) { try await ApplyCommand(manifests: ManifestOptions(files: ["-"])).run(strict) }
+        #expect(strictConsole.stderr.hasPrefix("<stdin>: document 1, line 6, column 3: spec.selectr: "), "\(strictConsole.stderr)")
+        #expect(strictAPI.requests.isEmpty)
+
+        let warnAPI = Self.applyAPI()
+        let (warn, warnConsole) = makeContext(warnAPI, stdin: typo)
+        try await ApplyCommand(manifests: ManifestOptions(files: ["-"], validate: .warn)).run(warn)
+        #expect(warnConsole.stderr.hasPrefix("Warning: <stdin>: document 1, line 6, column 3: spec.selectr: "), "\(warnConsole.stderr)")
+        #expect(warnConsole.stdout == "service/ent created\n")
+    }
+
     @Test func badFlagsAndFiles() async throws {
         let (context, console) = makeContext(Self.applyAPI())
         await #expect(throws: CLIError.self) { try await ApplyCommand(manifests: ManifestOptions(files: ["/nonexistent/x.yaml"])).run(context) }

@@ -152,6 +152,19 @@ import Testing
     }
 }
 
+@Suite struct VersionCommandTests {
+    @Test func clientAndServer() async throws {
+        let api = FakeAPI { _ in .success(Data(#"{"watchEndpoint":"ipc:///w","revision":"12","resources":[],"version":"v0.1.0"}"#.utf8)) }
+        let (context, console) = makeContext(api)
+        try await VersionCommand().run(context)
+        #expect(console.stdout == "Client Version: \(CLI.version)\nServer Version: v0.1.0\nServer Address: ipc:///fake/api.sock (revision 12)\n")
+        let (clientOnly, clientConsole) = makeContext(api)
+        try await VersionCommand(clientOnly: true).run(clientOnly)
+        #expect(clientConsole.stdout == "Client Version: \(CLI.version)\n")
+        #expect(api.requests.count == 1)
+    }
+}
+
 @Suite struct APIResourcesCommandTests {
     @Test func tableSortedByGroupThenName() {
         let discovery = Discovery(watchEndpoint: "tcp://127.0.0.1:6444", revision: "9", resources: [

@@ -122,7 +122,7 @@ struct RequestHandler: Sendable {
         let revision: Revision
         do { revision = try await registry.store.currentRevision } catch { throw .from(error, resource: Namespace.resource, name: "") }
         return DiscoveryDocument(
-            watchEndpoint: watchEndpoint, revision: String(revision),
+            watchEndpoint: watchEndpoint, revision: String(revision), version: SkiffVersion.current,
             resources: Resources.all.map {
                 .init(name: $0.resource.plural, kind: $0.resource.kind, apiVersion: $0.resource.apiVersion,
                       namespaced: $0.resource.namespaced, shortNames: $0.resource.shortNames)
@@ -142,6 +142,7 @@ struct DiscoveryDocument: Codable, Sendable {
 
     var watchEndpoint: String
     var revision: String
+    var version: String
     var resources: [Resource]
 }
 

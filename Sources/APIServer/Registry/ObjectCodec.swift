@@ -19,11 +19,19 @@ enum ObjectCodec {
         var object = object
         object.setTypeMeta()
         object.metadata.resourceVersion = String(revision)
-        return try JSONEncoder().encode(object)
+        return try encoder.encode(object)
+    }
+
+    /// Sorted keys, so stored bytes and every listing are the same from run to run (Swift's dictionaries,
+    /// which back the encoder, are ordered by a per-process random seed).
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 
     static func encode<T: Encodable>(_ value: T) -> Data {
-        (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -100,9 +100,36 @@ extension Registry {
             if spec.clusterIPs?.isEmpty ?? true { spec.clusterIPs = oldSpec?.clusterIPs }
             if spec.ipFamilies == nil { spec.ipFamilies = oldSpec?.ipFamilies }
             if spec.ipFamilyPolicy == nil { spec.ipFamilyPolicy = oldSpec?.ipFamilyPolicy }
+        } else {
+            dropTypeDependentFields(&spec, old: oldSpec, oldType: oldService.serviceType)
         }
         service.spec = spec
         if let typed = service as? T { object = typed }
+    }
+
+    /// Kubernetes' dropTypeDependentFields: when the type changes, fields that only the old type used and that
+    /// the user left as they were are dropped, so NodePort -> ClusterIP needs no hand-editing.
+    static func dropTypeDependentFields(_ spec: inout ServiceSpec, old: ServiceSpec?, oldType: String) {
+        let newType = spec.type ?? Service.ServiceType.clusterIP
+        let external = [Service.ServiceType.nodePort, Service.ServiceType.loadBalancer]
+        if external.contains(oldType), !external.contains(newType) {
+            spec.ports = spec.ports?.map { port in
+                var port = port
+                let previous = old?.ports?.first { $0.port == port.port && $0.protocol == port.protocol }
+                if port.nodePort != nil, port.nodePort == previous?.nodePort { port.nodePort = nil }
+                return port
+            }
+            if spec.externalTrafficPolicy == old?.externalTrafficPolicy { spec.externalTrafficPolicy = nil }
+            if spec.healthCheckNodePort == old?.healthCheckNodePort { spec.healthCheckNodePort = nil }
+        }
+        if newType == Service.ServiceType.externalName {
+            if spec.clusterIP == old?.clusterIP { spec.clusterIP = nil }
+            if spec.clusterIPs == old?.clusterIPs { spec.clusterIPs = nil }
+            if spec.ipFamilies == old?.ipFamilies { spec.ipFamilies = nil }
+            if spec.ipFamilyPolicy == old?.ipFamilyPolicy { spec.ipFamilyPolicy = nil }
+        } else if oldType == Service.ServiceType.externalName, spec.externalName == old?.externalName {
+            spec.externalName = nil
+        }
     }
 
     /// Status a client may not set on create, as Kubernetes' strategies reset it.

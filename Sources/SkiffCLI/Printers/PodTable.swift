@@ -73,21 +73,3 @@ public enum PodTable {
         return (ready, reason, restartText)
     }
 }
-
-extension JSONValue {
-    /// The member `key` of an object.
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    var string: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    var int: Int? {
-        if case .number(let value) = self, value.isFinite { return Int(value) }
-        return nil
-    }
-}
