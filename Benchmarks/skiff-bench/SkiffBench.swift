@@ -27,24 +27,29 @@ struct SkiffBench: AsyncParsableCommand {
         print("## Service creates through the request socket (durable: fsync'd before the reply)\n")
         print("| in flight | creates | creates/s | p50 ms | p99 ms | max ms |")
         print("|---:|---:|---:|---:|---:|---:|")
-        var created = 0
         for inFlight in [1, 8, 64] {
             let count = inFlight == 1 ? min(creates, 3_000) : creates
             let result = try await CreateLoad(connection: connection, namespace: "default", prefix: "c\(inFlight)-", count: count, inFlight: inFlight).run()
-            created += count
             print(String(format: "| %d | %d | %.0f | %.2f | %.2f | %.2f |", inFlight, count, result.rate, result.p50, result.p99, result.max))
         }
 
-        print("\n## apiserver memory\n")
-        print("| services stored | RSS MiB |")
-        print("|---:|---:|")
-        let before = try await server.restartAndMeasure()
-        print(String(format: "| %d (after restart) | %.1f |", created, before))
-        if created < memoryServices {
-            _ = try await CreateLoad(connection: connection, namespace: "default", prefix: "m-", count: memoryServices - created, inFlight: 64).run()
-        }
-        print(String(format: "| %d | %.1f |", max(created, memoryServices), server.rssMiB()))
         let listed = try await ListLoad(connection: connection).run()
-        print(String(format: "\nList of all %d services: %.1f ms (%d bytes)", listed.count, listed.milliseconds, listed.bytes))
+        print(String(format: "\nList of all %d services in one request: %.1f ms (%.1f MB)", listed.count, listed.milliseconds, Double(listed.bytes) / 1e6))
+
+        // Memory on a fresh store holding exactly `memoryServices` Services.
+        let fresh = try await APIServerProcess.start(bin: bin)
+        defer { fresh.stop() }
+        let freshConnection = try Connection(endpoint: fresh.endpoint)
+        defer { freshConnection.close() }
+        let idle = fresh.rssMiB()
+        _ = try await CreateLoad(connection: freshConnection, namespace: "default", prefix: "m-", count: memoryServices, inFlight: 64).run()
+        let loaded = fresh.rssMiB()
+        let restarted = try await fresh.restartAndMeasure()
+        print("\n## apiserver memory (RSS)\n")
+        print("| state | RSS MiB |")
+        print("|---|---:|")
+        print(String(format: "| empty store, just started | %.1f |", idle))
+        print(String(format: "| after creating %d Services | %.1f |", memoryServices, loaded))
+        print(String(format: "| restarted with %d Services stored | %.1f |", memoryServices, restarted))
     }
 }

@@ -32,11 +32,10 @@ extension Informer {
                 do {
                     let list = try await fetchList()
                     retry.reset()
-                    mailbox.post(.listed(generation: request.generation, objects: list.objects, revision: list.revision))
-                    if list.undecodable > 0 {
-                        logger.error("informer for \(topic): \(list.undecodable) listed objects do not decode as \(Object.resource.kind); they are left out")
-                        state.statistics.withLock { $0.undecodable += list.undecodable }
+                    if !list.undecodable.isEmpty {
+                        logger.error("informer for \(topic): \(list.undecodable.count) listed objects do not decode as \(Object.resource.kind) and are left out: \(list.undecodable.sorted().prefix(5).joined(separator: ", "))")
                     }
+                    mailbox.post(.listed(generation: request.generation, list))
                 } catch {
                     logger.warning("informer for \(topic): list failed: \(error.message)")
                     control.retryList(request)
@@ -92,12 +91,13 @@ private struct InformerDiscovery: Decodable {
     var watchEndpoint: String
 }
 
-/// A `list` reply: `{"metadata":{"resourceVersion":"R"},"items":[...]}`. Items that do not decode as `Object`
-/// are counted and left out, rather than failing the whole list (and every relist after it).
+/// A `list` reply: `{"metadata":{"resourceVersion":"R"},"items":[...]}`. Items that do not decode as `Object` are
+/// left out (and their keys kept), rather than failing the whole list and every relist after it.
 struct InformerList<Object: APIObject>: Sendable {
     var objects: [Object]
     var revision: Int64
-    var undecodable: Int
+    /// Cache keys of the items that did not decode (those whose name did not decode either are left out).
+    var undecodable: Set<String>
 
     private struct Body: Decodable {
         struct Metadata: Decodable { var resourceVersion: String? }
@@ -107,8 +107,11 @@ struct InformerList<Object: APIObject>: Sendable {
 
     private struct Item: Decodable {
         var object: Object?
+        var undecodableKey: String?
+
         init(from decoder: any Decoder) throws {
             object = try? Object(from: decoder)
+            if object == nil { undecodableKey = try? InformerObjectKey(from: decoder).key }
         }
     }
 
@@ -121,7 +124,22 @@ struct InformerList<Object: APIObject>: Sendable {
             throw MessagingError(.malformed, "the \(Object.resource.plural) list has no metadata.resourceVersion")
         }
         let items = decoded.items ?? []
-        let objects = items.compactMap(\.object)
-        return InformerList(objects: objects, revision: revision, undecodable: items.count - objects.count)
+        return InformerList(objects: items.compactMap(\.object), revision: revision,
+                            undecodable: Set(items.compactMap(\.undecodableKey)))
+    }
+}
+
+/// Just enough of an object to know its cache key, for objects that do not decode as the informer's type.
+struct InformerObjectKey: Decodable {
+    private struct Metadata: Decodable {
+        var name: String?
+        var namespace: String?
+    }
+
+    private var metadata: Metadata?
+
+    var key: String? {
+        guard let name = metadata?.name else { return nil }
+        return metadata?.namespace.map { $0.isEmpty ? name : "\($0)/\(name)" } ?? name
     }
 }

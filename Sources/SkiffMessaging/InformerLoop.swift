@@ -7,8 +7,8 @@ import SkiffAPI
 enum InformerCommand<Object: APIObject>: Sendable {
     /// (Re)connect the watch socket to this endpoint and subscribe.
     case connect(String)
-    /// A list taken at `revision`, for the list request of `generation`.
-    case listed(generation: UInt64, objects: [Object], revision: Int64)
+    /// A list, for the list request of `generation`.
+    case listed(generation: UInt64, InformerList<Object>)
     case stop
 }
 
@@ -39,6 +39,9 @@ final class InformerLoop<Object: APIObject> {
     private var buffer: [WatchMessage] = []
     /// Decoded events waiting to be applied as one batch.
     private var pending: [(type: WatchEventType, object: Object, revision: Int64)] = []
+    /// Keys of objects that did not decode in the last list: their events are skipped without a relist, which
+    /// could not help (the next list would leave them out again).
+    private var undecodable: Set<String> = []
     private var epochChangedSinceList = false
     private var confirmedSinceList = false
     private var lastReceived = ContinuousClock.now
@@ -91,7 +94,7 @@ final class InformerLoop<Object: APIObject> {
         for command in commands {
             switch command {
             case .connect(let endpoint): connect(endpoint)
-            case .listed(let generation, let objects, let revision): applyList(generation, objects, revision)
+            case .listed(let generation, let list): applyList(generation, list)
             case .stop: isRunning = false
             }
         }
@@ -180,13 +183,19 @@ final class InformerLoop<Object: APIObject> {
     private func process(_ message: WatchMessage) {
         switch chain.check(message) {
         case .apply:
+            let object: Object
             do {
-                pending.append((message.type, try decoder.decode(Object.self, from: message.object), message.revision))
+                object = try decoder.decode(Object.self, from: message.object)
             } catch {
                 stats.undecodable += 1
-                logger.error("informer for \(prefix): \(message.type.rawValue) at revision \(message.revision) does not decode as \(Object.resource.kind): \(error)")
+                let key = (try? decoder.decode(InformerObjectKey.self, from: message.object))?.key
+                if let key, undecodable.contains(key) { return }  // known: the list left it out too
+                logger.error("informer for \(prefix): \(message.type.rawValue) of \(key ?? "?") at revision \(message.revision) does not decode as \(Object.resource.kind): \(error)")
                 relist(.decodeError, keeping: nil)
+                return
             }
+            if !undecodable.isEmpty { undecodable.remove(ObjectCache<Object>.key(for: object)) }
+            pending.append((message.type, object, message.revision))
         case .skip:
             stats.skipped += 1
         case .confirmed:
@@ -229,8 +238,9 @@ final class InformerLoop<Object: APIObject> {
         control.requestList(.init(generation: generation, reason: reason, healthy: healthy))
     }
 
-    private func applyList(_ generation: UInt64, _ objects: [Object], _ revision: Int64) {
+    private func applyList(_ generation: UInt64, _ list: InformerList<Object>) {
         guard phase == .listing, generation == self.generation else { return }  // superseded by a newer request
+        let revision = list.revision
         var reset = false
         if revision < chain.verified {
             guard epochChangedSinceList else {
@@ -241,8 +251,10 @@ final class InformerLoop<Object: APIObject> {
             logger.warning("informer for \(prefix): the apiserver's revisions went back (\(chain.verified) → \(revision)); replacing the cache by content")
             reset = true
         }
-        state.update { cache in cache.replace(with: objects, revision: revision, reset: reset) }
+        state.update { cache in cache.replace(with: list.objects, revision: revision, reset: reset) }
         chain.listed(at: revision)
+        undecodable = list.undecodable
+        stats.undecodable += list.undecodable.count
         stats.lists += 1
         epochChangedSinceList = false
         confirmedSinceList = false
@@ -254,7 +266,7 @@ final class InformerLoop<Object: APIObject> {
         }
         flush()
         if stats.lists == 1 { state.markSynced() }
-        logger.debug("informer for \(prefix): listed \(objects.count) objects at revision \(revision)")
+        logger.debug("informer for \(prefix): listed \(list.objects.count) objects at revision \(revision)")
     }
 
     /// Applies the pending events to the cache under one lock and notifies the listeners.

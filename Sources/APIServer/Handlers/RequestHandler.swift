@@ -118,32 +118,15 @@ struct RequestHandler: Sendable {
         if request.name.isEmpty { throw .badRequest("\(request.verb.rawValue) \(request.resource) needs a name") }
     }
 
-    private func discovery() async throws(Status) -> DiscoveryDocument {
+    private func discovery() async throws(Status) -> Discovery {
         let revision: Revision
         do { revision = try await registry.store.currentRevision } catch { throw .from(error, resource: Namespace.resource, name: "") }
-        return DiscoveryDocument(
-            watchEndpoint: watchEndpoint, revision: String(revision), version: SkiffVersion.current,
-            resources: Resources.all.map {
-                .init(name: $0.resource.plural, kind: $0.resource.kind, apiVersion: $0.resource.apiVersion,
-                      namespaced: $0.resource.namespaced, shortNames: $0.resource.shortNames)
-            })
+        let resources = Resources.all.map {
+            Discovery.Resource(name: $0.resource.plural, kind: $0.resource.kind, apiVersion: $0.resource.apiVersion,
+                               namespaced: $0.resource.namespaced, shortNames: $0.resource.shortNames)
+        }
+        return Discovery(watchEndpoint: watchEndpoint, revision: String(revision), resources: resources, version: SkiffVersion.current)
     }
-}
-
-/// The `discover` reply: where to watch, and what is served.
-struct DiscoveryDocument: Codable, Sendable {
-    struct Resource: Codable, Sendable {
-        var name: String
-        var kind: String
-        var apiVersion: String
-        var namespaced: Bool
-        var shortNames: [String]
-    }
-
-    var watchEndpoint: String
-    var revision: String
-    var version: String
-    var resources: [Resource]
 }
 
 extension APIObject {
