@@ -37,6 +37,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "EndpointsController",
+            dependencies: ["SkiffAPI", "SkiffMessaging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(name: "SkiffDNS", dependencies: ["SkiffAPI"], swiftSettings: strict),
         .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
 
         // Executables: flags, wiring, signals.
@@ -66,6 +71,8 @@ let package = Package(
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
         .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI"]),
+        .testTarget(name: "EndpointsControllerTests", dependencies: ["EndpointsController"]),
+        .testTarget(name: "SkiffDNSTests", dependencies: ["SkiffDNS"]),
         .testTarget(name: "E2ETests", dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML"]),
     ]
 )

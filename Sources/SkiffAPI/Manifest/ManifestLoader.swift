@@ -122,7 +122,7 @@ public struct ManifestLoader: Sendable {
             Defaults.apply(to: &defaulted)
             let fieldErrors = Validation.validate(defaulted)
             if !fieldErrors.isEmpty {
-                let located = fieldErrors.map { manifest(object).error(field: $0.field, message: $0.messageWithoutField) }
+                let located = fieldErrors.map { manifest(object).error(field: $0.field, message: $0.errorBody) }
                 return .failure(ManifestErrors(located))
             }
         }
@@ -135,14 +135,5 @@ extension YAMLNode {
     var scalarText: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
-    }
-}
-
-extension FieldError {
-    /// The message without the leading `field: `, for reports that print the field separately.
-    public var messageWithoutField: String {
-        let text = description
-        let prefix = field + ": "
-        return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
     }
 }

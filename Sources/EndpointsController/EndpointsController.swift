@@ -1,0 +1,1 @@
+// The endpoints controller library (issue 4).

@@ -1,0 +1,1 @@
+// The cluster DNS library (issue 5).
