@@ -26,6 +26,9 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "NodePort range, LOW-HIGH.")
     var serviceNodePortRange: String = "30000-32767"
 
+    @Option(help: "Seconds between BOOKMARK heartbeats on idle watch topics (clients relist after three silent intervals).")
+    var watchBookmarkInterval: Double = 1
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -41,6 +44,8 @@ struct APIServerCommand: AsyncParsableCommand {
         options.watchListen = watchListen
         options.serviceCIDR = serviceCIDR
         options.nodePortRange = try PortAllocator.parse(serviceNodePortRange)
+        guard watchBookmarkInterval > 0 else { throw ValidationError("--watch-bookmark-interval must be positive") }
+        options.watch.bookmarkInterval = .milliseconds(Int64(watchBookmarkInterval * 1000))
         let server = try APIServer(options: options, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,1 +1,0 @@
-// The endpoints controller library (issue 4).

@@ -1,1 +1,0 @@
-// The cluster DNS library (issue 5).
