@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "apiserver", targets: ["apiserver"]),
         .executable(name: "skiffctl", targets: ["skiffctl"]),
+        .executable(name: "endpoints-controller", targets: ["endpoints-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -39,7 +40,11 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "EndpointsController",
-            dependencies: ["SkiffAPI", "SkiffMessaging", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SkiffAPI", "SkiffMessaging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .target(name: "SkiffDNS", dependencies: ["SkiffAPI"], swiftSettings: strict),
         .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
@@ -59,6 +64,15 @@ let package = Package(
             dependencies: ["SkiffCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
+        .executableTarget(
+            name: "endpoints-controller",
+            dependencies: [
+                "EndpointsController",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "skiff-bench",
             dependencies: ["SkiffMessaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],

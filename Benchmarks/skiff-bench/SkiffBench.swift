@@ -17,8 +17,18 @@ struct SkiffBench: AsyncParsableCommand {
     @Option(help: "Services stored before measuring the apiserver's memory.")
     var memoryServices: Int = 10_000
 
+    @Option(help: "Which benchmarks to run: apiserver, watch or all.")
+    var suite: BenchSuite = .all
+
+    @OptionGroup var watch: WatchBenchOptions
+
     func run() async throws {
         print("# Skiff apiserver benchmark — \(Machine.describe())\n")
+        if suite != .watch { try await runAPIServerSuite() }
+        if suite != .apiserver { try await WatchSuite(bin: bin, options: watch).run() }
+    }
+
+    private func runAPIServerSuite() async throws {
         let server = try await APIServerProcess.start(bin: bin)
         defer { server.stop() }
         let connection = try Connection(endpoint: server.endpoint)
@@ -51,5 +61,6 @@ struct SkiffBench: AsyncParsableCommand {
         print(String(format: "| empty store, just started | %.1f |", idle))
         print(String(format: "| after creating %d Services | %.1f |", memoryServices, loaded))
         print(String(format: "| restarted with %d Services stored | %.1f |", memoryServices, restarted))
+        print()
     }
 }

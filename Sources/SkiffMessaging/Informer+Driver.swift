@@ -55,7 +55,7 @@ extension Informer {
 
     private func discoverWatchEndpoint() async throws(MessagingError) -> String {
         let body = try await call(Request(verb: .discover, resource: "", token: options.token))
-        guard let discovery = try? JSONDecoder().decode(InformerDiscovery.self, from: body), !discovery.watchEndpoint.isEmpty else {
+        guard let discovery = try? JSONDecoder().decode(Discovery.self, from: body), !discovery.watchEndpoint.isEmpty else {
             throw MessagingError(.malformed, "the discover reply from \(connection.endpoint) names no watchEndpoint")
         }
         return Self.reachable(discovery.watchEndpoint, via: connection.endpoint)
@@ -69,8 +69,7 @@ extension Informer {
     private func call(_ request: Request) async throws(MessagingError) -> Data {
         let response = try await connection.call(request, timeout: options.requestTimeout)
         guard response.code == 200 else {
-            let message = (try? JSONDecoder().decode(InformerDiscovery.Status.self, from: response.body))?.message ?? ""
-            throw MessagingError(.malformed, "\(request.verb.rawValue) \(request.resource): \(response.code) \(message)")
+            throw MessagingError(.malformed, "\(request.verb.rawValue) \(request.resource): \(APIError(response: response))")
         }
         return response.body
     }
@@ -83,12 +82,6 @@ extension Informer {
               let colon = requests.lastIndex(of: ":"), colon > requests.index(requests.startIndex, offsetBy: 5) else { return watch }
         return requests[..<colon] + ":" + watch.dropFirst(wildcard.count)
     }
-}
-
-/// The parts of a `discover` reply, and of a failure's Status, that an informer reads.
-private struct InformerDiscovery: Decodable {
-    struct Status: Decodable { var message: String? }
-    var watchEndpoint: String
 }
 
 /// A `list` reply: `{"metadata":{"resourceVersion":"R"},"items":[...]}`. Items that do not decode as `Object` are

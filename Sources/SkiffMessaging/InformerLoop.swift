@@ -134,7 +134,10 @@ final class InformerLoop<Object: APIObject> {
         for _ in 0..<1024 {
             let frames: [Data]?
             do { frames = try socket.receive() } catch {
-                logger.error("informer for \(prefix): receive failed: \(error.message)")
+                logger.error("informer for \(prefix): receive failed: \(error.message); reconnecting")
+                socket.close()
+                self.socket = nil
+                phase = .idle
                 control.requestReconnect()
                 break
             }
@@ -265,7 +268,10 @@ final class InformerLoop<Object: APIObject> {
             if phase == .live { process(message) } else { buffer.append(message) }
         }
         flush()
-        if stats.lists == 1 { state.markSynced() }
+        if stats.lists == 1 {
+            state.statistics.withLock { $0 = stats }
+            state.markSynced()
+        }
         logger.debug("informer for \(prefix): listed \(list.objects.count) objects at revision \(revision)")
     }
 

@@ -137,7 +137,8 @@ final class InformerState<Object: APIObject>: Sendable {
         } onCancel: {
             let waiter = gate.withLock { gate -> CheckedContinuation<Bool, Never>? in
                 if let waiter = gate.waiters.removeValue(forKey: id) { return waiter }
-                gate.cancelled.insert(id)
+                // Not registered yet (it will see this), or already answered (nothing to do).
+                if !gate.isSynced && !gate.isFinished { gate.cancelled.insert(id) }
                 return nil
             }
             waiter?.resume(returning: false)

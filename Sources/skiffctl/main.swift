@@ -99,12 +99,20 @@ extension Skiffctl {
         @Flag(name: .customLong("no-headers"), help: "Leave out the header row.") var noHeaders = false
         @Flag(name: .customLong("show-labels"), help: "Add a LABELS column.") var showLabels = false
         @Flag(name: .customLong("ignore-not-found"), help: "Do not fail for names that do not exist.") var ignoreNotFound = false
+        @Flag(name: [.customShort("w"), .long], help: "After the objects, print every change until interrupted.") var watch = false
+        @Flag(name: .customLong("watch-only"), help: "Print changes only, not the objects there at the start.") var watchOnly = false
+        @Flag(name: .customLong("output-watch-events"), help: "With -w: the event type (ADDED, MODIFIED, DELETED) with each object.") var outputWatchEvents = false
+        @Option(name: .customLong("watch-timeout"), help: ArgumentHelp("With -w: stop after this long (exit 0), e.g. 30s.", valueName: "duration")) var watchTimeout: String?
 
         func run() async throws {
             try await execute(global) {
-                GetCommand(
+                let watching = watch || watchOnly
+                let timeout = try watchTimeout.map { text throws(CLIError) in try DurationText.parse(text) }
+                return GetCommand(
                     arguments: arguments, allNamespaces: allNamespaces, selector: selector, output: try OutputFormat(parsing: output),
-                    noHeaders: noHeaders, showLabels: showLabels, ignoreNotFound: ignoreNotFound)
+                    noHeaders: noHeaders, showLabels: showLabels, ignoreNotFound: ignoreNotFound,
+                    watch: watching ? GetWatchOptions(
+                        watchOnly: watchOnly, outputWatchEvents: outputWatchEvents, timeout: timeout, stopSignals: [SIGINT, SIGTERM]) : nil)
             }
         }
     }

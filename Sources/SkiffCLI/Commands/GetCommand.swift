@@ -2,7 +2,8 @@ import Foundation
 import SkiffAPI
 import SkiffMessaging
 
-/// `skiffctl get KIND[,KIND] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|json|yaml|name] [--no-headers] [--show-labels]`.
+/// `skiffctl get KIND[,KIND] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|json|yaml|name] [--no-headers] [--show-labels]`,
+/// and with `-w`/`--watch-only` one KIND's changes as they happen.
 public struct GetCommand: CLICommand {
     public var arguments: [String]
     public var allNamespaces = false
@@ -11,9 +12,11 @@ public struct GetCommand: CLICommand {
     public var noHeaders = false
     public var showLabels = false
     public var ignoreNotFound = false
+    /// `-w`, `--watch-only`: keep printing changes (GetCommand+Watch.swift).
+    public var watch: GetWatchOptions?
 
     public init(arguments: [String], allNamespaces: Bool = false, selector: String? = nil, output: OutputFormat = .table,
-                noHeaders: Bool = false, showLabels: Bool = false, ignoreNotFound: Bool = false) {
+                noHeaders: Bool = false, showLabels: Bool = false, ignoreNotFound: Bool = false, watch: GetWatchOptions? = nil) {
         self.arguments = arguments
         self.allNamespaces = allNamespaces
         self.selector = selector
@@ -21,6 +24,7 @@ public struct GetCommand: CLICommand {
         self.noHeaders = noHeaders
         self.showLabels = showLabels
         self.ignoreNotFound = ignoreNotFound
+        self.watch = watch
     }
 
     /// The objects of one kind, as fetched.
@@ -34,6 +38,7 @@ public struct GetCommand: CLICommand {
         let named = selections.contains { !$0.names.isEmpty }
         if named && !(selector ?? "").isEmpty { throw CLIError(.usage, "name cannot be provided when a selector is specified") }
         if named && allNamespaces { throw CLIError(.usage, "a resource cannot be retrieved by name across all namespaces") }
+        if let watch { return try await runWatch(selections, watch, context: context) }
 
         let (groups, failures) = try await fetch(selections, context: context)
         context.console.out(try render(groups, context: context))

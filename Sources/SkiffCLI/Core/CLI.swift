@@ -37,7 +37,8 @@ public enum CLI {
         let explicit = !(settings.namespace ?? "").isEmpty
         return CLIContext(
             client: try APIClient(config: config), console: console,
-            namespace: explicit ? settings.namespace! : (config.namespace ?? "default"), namespaceExplicit: explicit)
+            namespace: explicit ? settings.namespace! : (config.namespace ?? "default"), namespaceExplicit: explicit,
+            watchSource: InformerWatchSource(config: config))
     }
 
     /// Prints an error as kubectl does: server errors as they come (`Error from server (NotFound): ...`),

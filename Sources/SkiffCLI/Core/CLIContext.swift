@@ -16,10 +16,13 @@ public struct CLIContext: Sendable {
     public var timeZone: TimeZone
     /// What `-f -` reads.
     public var readStandardInput: @Sendable () throws -> Data
+    /// What `get -w` watches through (an informer on the apiserver); nil when watching is not possible.
+    public var watchSource: (any WatchSource)?
 
     public init(client: any RequestSending, console: any Console, namespace: String = "default", namespaceExplicit: Bool = false,
                 now: @escaping @Sendable () -> Date = { Date() }, timeZone: TimeZone = .current,
-                readStandardInput: @escaping @Sendable () throws -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) {
+                readStandardInput: @escaping @Sendable () throws -> Data = { FileHandle.standardInput.readDataToEndOfFile() },
+                watchSource: (any WatchSource)? = nil) {
         self.client = client
         self.console = console
         self.namespace = namespace
@@ -27,6 +30,7 @@ public struct CLIContext: Sendable {
         self.now = now
         self.timeZone = timeZone
         self.readStandardInput = readStandardInput
+        self.watchSource = watchSource
     }
 }
 
