@@ -156,7 +156,7 @@ struct WatchFanOutLoad {
         let end = ContinuousClock.now
         let clientCores = (processCPUSeconds() - cpu) / ((end - start).milliseconds / 1000)
         sampler.cancel()
-        let samples = await sampler.value
+        let samples = await sampler.value + [(end, group.delivered)]
         let delivered = group.delivered
         let relists = group.relists
         await group.stop()
@@ -215,9 +215,11 @@ struct WatchRelistLoad {
     }
 
     func run() async throws -> Result {
-        let seeding = try Connection(endpoint: server.endpoint)
-        _ = try await CreateLoad(connection: seeding, namespace: "default", prefix: "rel-", count: objects, inFlight: 64).run()
-        seeding.close()
+        do {
+            let seeding = try Connection(endpoint: server.endpoint)
+            defer { seeding.close() }
+            _ = try await CreateLoad(connection: seeding, namespace: "default", prefix: "rel-", count: objects, inFlight: 64).run()
+        }
 
         var firstLists: [Double] = []
         var cached = 0
