@@ -10,11 +10,13 @@ let package = Package(
         .executable(name: "apiserver", targets: ["apiserver"]),
         .executable(name: "skiffctl", targets: ["skiffctl"]),
         .executable(name: "endpoints-controller", targets: ["endpoints-controller"]),
+        .executable(name: "coredns-controller", targets: ["coredns-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libzmq3-dev, libyaml-dev, libsqlite3-dev).
@@ -47,6 +49,16 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "SkiffDNS", dependencies: ["SkiffAPI"], swiftSettings: strict),
+        .target(
+            name: "ClusterDNS",
+            dependencies: [
+                "SkiffDNS", "SkiffAPI", "SkiffMessaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
 
         // Executables: flags, wiring, signals.
@@ -74,6 +86,15 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
+            name: "coredns-controller",
+            dependencies: [
+                "ClusterDNS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
             name: "skiff-bench",
             dependencies: ["SkiffMessaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/skiff-bench",
@@ -87,6 +108,7 @@ let package = Package(
         .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI"]),
         .testTarget(name: "EndpointsControllerTests", dependencies: ["EndpointsController"]),
         .testTarget(name: "SkiffDNSTests", dependencies: ["SkiffDNS"]),
+        .testTarget(name: "ClusterDNSTests", dependencies: ["ClusterDNS"]),
         .testTarget(name: "E2ETests", dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML"]),
     ]
 )

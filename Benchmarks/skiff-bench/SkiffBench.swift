@@ -22,10 +22,17 @@ struct SkiffBench: AsyncParsableCommand {
 
     @OptionGroup var watch: WatchBenchOptions
 
+    @Option(help: "Services in the endpoints-controller run (10 Pods each).")
+    var endpointsServices: Int = 1_000
+
+    @Option(help: "Pod readiness flips per second in the endpoints-controller run.")
+    var endpointsRate: Int = 100
+
     func run() async throws {
         print("# Skiff apiserver benchmark — \(Machine.describe())\n")
-        if suite != .watch { try await runAPIServerSuite() }
-        if suite != .apiserver { try await WatchSuite(bin: bin, options: watch).run() }
+        if suite == .all || suite == .apiserver { try await runAPIServerSuite() }
+        if suite == .all || suite == .watch { try await WatchSuite(bin: bin, options: watch).run() }
+        if suite == .all || suite == .endpoints { try await EndpointsSuite(bin: bin, services: endpointsServices, rate: endpointsRate).run() }
     }
 
     private func runAPIServerSuite() async throws {

@@ -3,7 +3,7 @@ import Foundation
 
 /// Which benchmarks `skiff-bench` runs.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case apiserver, watch, all
+    case apiserver, watch, endpoints, all
 }
 
 /// Settings of the watch suite (issue 3).

@@ -15,9 +15,10 @@ extension EndpointsSyncer {
             return
         }
         let (namespace, name) = Self.split(key)
+        let service = services.get(namespace: namespace, name: name)
         let plan = EndpointsReconciler.plan(
-            service: services.get(namespace: namespace, name: name), serviceKey: (namespace, name),
-            pods: pods.byIndex(Self.namespaceIndex, namespace),
+            service: service, serviceKey: (namespace, name),
+            pods: candidatePods(for: service, namespace: namespace),
             existingEndpoints: endpoints.get(namespace: namespace, name: name),
             existingSlices: slices.byLabel(EndpointSlice.serviceNameLabel, name).filter { $0.namespace == namespace },
             options: options.reconciler)
@@ -38,6 +39,13 @@ extension EndpointsSyncer {
             "service": "\(key)", "slicesCreated": "\(plan.slicesToCreate.count)",
             "slicesUpdated": "\(plan.slicesToUpdate.count)", "slicesDeleted": "\(plan.slicesToDelete.count)",
         ])
+    }
+
+    /// The Pods that may match the Service's selector: those carrying one of its labels (from the label index),
+    /// so a reconcile reads its few Pods rather than the whole namespace. The reconciler checks the full selector.
+    func candidatePods(for service: Service?, namespace: String) -> [Pod] {
+        guard let selector = service?.spec?.selector, let (label, value) = selector.min(by: { $0.key < $1.key }) else { return [] }
+        return pods.byLabel(label, value).filter { $0.namespace == namespace }
     }
 
     /// Writes a plan in Kubernetes' order (create, update, delete), recording each write that succeeded, also when

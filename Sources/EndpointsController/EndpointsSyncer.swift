@@ -49,7 +49,6 @@ public final class EndpointsSyncer: Sendable {
         slices = try Informer(connection: connection, options: informerOptions, clock: clock, logger: logger)
         queue = WorkQueue(name: "endpoints", clock: clock)
         services.addIndex(Self.namespaceIndex) { [$0.namespace] }
-        pods.addIndex(Self.namespaceIndex) { [$0.namespace] }
         addHandlers()
     }
 

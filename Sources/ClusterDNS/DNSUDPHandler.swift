@@ -1,0 +1,47 @@
+import NIOCore
+import SkiffDNS
+
+/// Answers each datagram with one datagram (or drops it). Lives on its channel's event loop; answers are written as
+/// they are made and flushed once per read burst, so a vector read of 16 queries costs one flush.
+final class DNSUDPHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    private let store: DNSSnapshotStore
+    private let forwarder: DNSForwarder?
+    private var needsFlush = false
+
+    init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil) {
+        self.store = store
+        self.forwarder = forwarder
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = Self.unwrapInboundIn(data)
+        let packet = Array(envelope.data.readableBytesView)
+        guard let answer = store.answer(packet, over: .udp) else { return }
+        if let forwarder, let query = DNSForwarder.forwardable(packet, response: answer, config: store.config) {
+            let (channel, client) = (context.channel, envelope.remoteAddress)
+            forwarder.forward(packet, query: query) { reply in
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: ByteBuffer(bytes: reply)), promise: nil)
+            }
+            return
+        }
+        let buffer = context.channel.allocator.buffer(bytes: answer)
+        context.write(Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+        needsFlush = true
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+    }
+
+    /// One client's error (an ICMP port unreachable, say) must not close the socket every client shares.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {}
+}
+
+@available(*, unavailable)
+extension DNSUDPHandler: Sendable {}

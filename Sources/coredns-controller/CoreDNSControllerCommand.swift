@@ -1,0 +1,97 @@
+import ArgumentParser
+import ClusterDNS
+import Logging
+import ServiceLifecycle
+import SkiffDNS
+import SkiffMessaging
+
+/// `coredns-controller`: flags and wiring only; the server and the controller are in the ClusterDNS library.
+@main
+struct CoreDNSControllerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coredns-controller",
+        abstract: "Serves the cluster's DNS zone (Services, endpoints, pods) over UDP and TCP from the apiserver's state.")
+
+    enum PodMode: String, CaseIterable, ExpressibleByArgument {
+        case disabled, insecure, verified
+    }
+
+    @Option(help: "The apiserver's request endpoint (default: SKIFF_SERVER, the config file, tcp://127.0.0.1:6443).")
+    var server: String?
+
+    @Option(help: "Bearer token (default: SKIFF_TOKEN, the config file).")
+    var token: String?
+
+    @Option(help: "Config file with `server:` and `token:` lines (default: SKIFF_CONFIG, ~/.skiff/config).")
+    var config: String?
+
+    @Option(name: [.customLong("listen"), .customLong("dns-listen")],
+            help: "HOST:PORT for both UDP and TCP; port 0 picks a free one (logged).")
+    var listen: String = "127.0.0.1:1053"
+
+    @Option(help: "The cluster zone.")
+    var zone: String = "cluster.local"
+
+    @Option(help: "TTL of every answer, in seconds.")
+    var ttl: UInt32 = 5
+
+    @Option(help: "Pod records (<a-b-c-d>.<ns>.pod.<zone>): disabled, insecure (any IP), verified (only pods' IPs).")
+    var pods: PodMode = .disabled
+
+    @Option(help: "Resolver for names outside the zone, IP:PORT, asked over UDP (default: such names are REFUSED).")
+    var upstream: String?
+
+    @Option(help: "Milliseconds to wait for the upstream before answering SERVFAIL.")
+    var upstreamTimeoutMs: Int = 2000
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error.message)") }
+        do { _ = try DNSConfig(zone: zone) } catch { throw ValidationError("--zone \(String(reflecting: zone)) is not a domain name") }
+        if let upstream {
+            let address: ListenAddress
+            do { address = try ListenAddress(parsing: upstream) } catch { throw ValidationError("--upstream: \(error.message)") }
+            // Forwarding to ourselves would send every outside name around in a circle until it timed out.
+            if address == (try? ListenAddress(parsing: listen)) { throw ValidationError("--upstream must not be the --listen address") }
+        }
+        guard upstreamTimeoutMs > 0 else { throw ValidationError("--upstream-timeout-ms must be positive") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "coredns-controller")
+        let clientConfig = try APIClientConfig.resolve(server: server, token: token, configPath: config)
+        let podMode: DNSConfig.PodMode = switch pods {
+        case .disabled: .disabled
+        case .insecure: .insecure
+        case .verified: .verified
+        }
+        let store = DNSSnapshotStore(config: try DNSConfig(zone: zone, ttl: ttl, podMode: podMode))
+        let listenAddress = try ListenAddress(parsing: listen)
+        var forwarder: DNSForwarder?
+        if let upstream {
+            forwarder = try await DNSForwarder.start(upstream: try ListenAddress(parsing: upstream), timeout: .milliseconds(Int64(upstreamTimeoutMs)))
+            logger.info("forwarding names outside \(store.config.zone) to \(upstream)")
+        }
+        let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress), store: store, forwarder: forwarder, logger: logger)
+        logger.info("DNS server listening on \(ListenAddress(host: listenAddress.host, port: server.port)) (udp and tcp)")
+
+        var options = DNSController.Options(watchPods: pods == .verified)
+        options.informer.token = clientConfig.token
+        let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
+        defer { connection.close() }
+        let controller = try DNSController(connection: connection, store: store, options: options, logger: logger)
+        logger.info("DNS controller starting against \(clientConfig.server) for zone \(store.config.zone)")
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server), .init(service: controller)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
