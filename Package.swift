@@ -59,13 +59,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "SkiffCommand",
+            dependencies: [
+                "SkiffMessaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
 
         // Executables: flags, wiring, signals.
         .executableTarget(
             name: "apiserver",
             dependencies: [
-                "APIServer",
+                "APIServer", "SkiffCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "endpoints-controller",
             dependencies: [
-                "EndpointsController",
+                "EndpointsController", "SkiffCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "coredns-controller",
             dependencies: [
-                "ClusterDNS",
+                "ClusterDNS", "SkiffCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import SkiffCommand
 
 /// `apiserver`: flags and wiring only; the logic is in the APIServer library.
 @main
@@ -29,16 +30,10 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between BOOKMARK heartbeats on idle watch topics (clients relist after three silent intervals).")
     var watchBookmarkInterval: Double = 1
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "apiserver")
+        let logger = logging.bootstrap(label: "apiserver")
         var options = APIServerOptions(dataDirectory: URL(fileURLWithPath: dataDir))
         options.listen = listen
         options.watchListen = watchListen
@@ -53,4 +48,3 @@ struct APIServerCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}

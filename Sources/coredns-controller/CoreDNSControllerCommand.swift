@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterDNS
 import Logging
 import ServiceLifecycle
+import SkiffCommand
 import SkiffDNS
 import SkiffMessaging
 
@@ -16,14 +17,7 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
         case disabled, insecure, verified
     }
 
-    @Option(help: "The apiserver's request endpoint (default: SKIFF_SERVER, the config file, tcp://127.0.0.1:6443).")
-    var server: String?
-
-    @Option(help: "Bearer token (default: SKIFF_TOKEN, the config file).")
-    var token: String?
-
-    @Option(help: "Config file with `server:` and `token:` lines (default: SKIFF_CONFIG, ~/.skiff/config).")
-    var config: String?
+    @OptionGroup var client: ClientOptions
 
     @Option(name: [.customLong("listen"), .customLong("dns-listen")],
             help: "HOST:PORT for both UDP and TCP; port 0 picks a free one (logged).")
@@ -44,8 +38,7 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for the upstream before answering SERVFAIL.")
     var upstreamTimeoutMs: Int = 2000
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error.message)") }
@@ -60,13 +53,8 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "coredns-controller")
-        let clientConfig = try APIClientConfig.resolve(server: server, token: token, configPath: config)
+        let logger = logging.bootstrap(label: "coredns-controller")
+        let clientConfig = try client.resolve()
         let podMode: DNSConfig.PodMode = switch pods {
         case .disabled: .disabled
         case .insecure: .insecure
@@ -94,4 +82,3 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import EndpointsController
 import Logging
 import ServiceLifecycle
+import SkiffCommand
 import SkiffMessaging
 
 /// `endpoints-controller`: flags and wiring only; the logic is in the EndpointsController library.
@@ -11,14 +12,7 @@ struct EndpointsControllerCommand: AsyncParsableCommand {
         commandName: "endpoints-controller",
         abstract: "Keeps every Service's Endpoints and EndpointSlices in step with its Pods.")
 
-    @Option(help: "The apiserver's request endpoint (default: SKIFF_SERVER, the config file, tcp://127.0.0.1:6443).")
-    var server: String?
-
-    @Option(help: "Bearer token (default: SKIFF_TOKEN, the config file).")
-    var token: String?
-
-    @Option(help: "Config file with `server:` and `token:` lines (default: SKIFF_CONFIG, ~/.skiff/config).")
-    var config: String?
+    @OptionGroup var client: ClientOptions
 
     @Option(help: "Services reconciled at once.")
     var workers: Int = 4
@@ -29,8 +23,7 @@ struct EndpointsControllerCommand: AsyncParsableCommand {
     @Option(help: "Endpoints per EndpointSlice (1-1000).")
     var maxEndpointsPerSlice: Int = 100
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
@@ -41,13 +34,8 @@ struct EndpointsControllerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
-        }
-        let logger = Logger(label: "endpoints-controller")
-        let clientConfig = try APIClientConfig.resolve(server: server, token: token, configPath: config)
+        let logger = logging.bootstrap(label: "endpoints-controller")
+        let clientConfig = try client.resolve()
         var options = EndpointsSyncerOptions()
         options.workers = workers
         options.batchPeriod = DurationFlag.parse(batchPeriod) ?? .zero
@@ -64,4 +52,3 @@ struct EndpointsControllerCommand: AsyncParsableCommand {
     }
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}
