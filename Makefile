@@ -6,6 +6,7 @@ MAKEFLAGS += --no-builtin-rules --no-print-directory
 
 CONFIG ?= release#      swift build configuration for build/up/restart (test is always debug)
 NODES ?= 2#             nodes of a `make up` cluster (one kubelet and one kube-proxy each)
+TOPOLOGY ?= loopback#   loopback (one host, no privileges) or netns (a network namespace per node and Pod; root)
 DATA ?= .skiff#         cluster state: data/, logs/, run/, bin/
 PREFIX ?= /usr/local#   make install puts the binaries in $(DESTDIR)$(PREFIX)/bin
 TEST_FILTER ?=#         make test TEST_FILTER=regex runs `swift test --filter regex`
@@ -17,7 +18,7 @@ $(error CONFIG must be debug or release, not '$(CONFIG)')
 endif
 
 SWIFT := swift
-CLUSTER := DATA='$(DATA)' NODES='$(NODES)' bash scripts/cluster.sh
+CLUSTER := DATA='$(DATA)' NODES='$(NODES)' TOPOLOGY='$(TOPOLOGY)' bash scripts/cluster.sh
 # Executables that `make install` copies, when built.
 BINARIES := apiserver skiffctl endpoints-controller coredns-controller kube-proxy kubelet
 # The build directory of configuration $(1), as shell text (evaluated by the recipe). Falls back to

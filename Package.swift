@@ -11,12 +11,16 @@ let package = Package(
         .executable(name: "skiffctl", targets: ["skiffctl"]),
         .executable(name: "endpoints-controller", targets: ["endpoints-controller"]),
         .executable(name: "coredns-controller", targets: ["coredns-controller"]),
+        .executable(name: "kube-proxy", targets: ["kube-proxy"]),
+        .executable(name: "kubelet", targets: ["kubelet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libzmq3-dev, libyaml-dev, libsqlite3-dev).
@@ -52,9 +56,42 @@ let package = Package(
         .target(
             name: "ClusterDNS",
             dependencies: [
-                "SkiffDNS", "SkiffAPI", "SkiffMessaging",
+                "SkiffDNS", "SkiffAPI", "SkiffMessaging", "SkiffMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "SkiffMetrics",
+            dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "NodeProxy",
+            dependencies: [
+                "SkiffAPI", "SkiffMessaging", "SkiffMetrics",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "Kubelet",
+            dependencies: [
+                "SkiffAPI", "SkiffMessaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -67,6 +104,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // Test doubles shared by the test targets (a manual clock).
+        .target(name: "SkiffTesting", swiftSettings: strict),
         .target(name: "SkiffCLI", dependencies: ["SkiffAPI", "SkiffYAML", "SkiffMessaging"], swiftSettings: strict),
 
         // Executables: flags, wiring, signals.
@@ -96,7 +135,26 @@ let package = Package(
         .executableTarget(
             name: "coredns-controller",
             dependencies: [
-                "ClusterDNS", "SkiffCommand",
+                "ClusterDNS", "SkiffCommand", "SkiffMetrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kube-proxy",
+            dependencies: [
+                "NodeProxy", "SkiffCommand", "SkiffMetrics",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kubelet",
+            dependencies: [
+                "Kubelet", "SkiffCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,19 +162,22 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "skiff-bench",
-            dependencies: ["SkiffMessaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SkiffMessaging", "NodeProxy", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/skiff-bench",
             swiftSettings: strict),
 
         .testTarget(name: "SkiffYAMLTests", dependencies: ["SkiffYAML"]),
         .testTarget(name: "SkiffAPITests", dependencies: ["SkiffAPI"]),
-        .testTarget(name: "SkiffMessagingTests", dependencies: ["SkiffMessaging"]),
+        .testTarget(name: "SkiffMessagingTests", dependencies: ["SkiffMessaging", "SkiffTesting"]),
         .testTarget(name: "SkiffStoreTests", dependencies: ["SkiffStore"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer"]),
         .testTarget(name: "SkiffCLITests", dependencies: ["SkiffCLI"]),
         .testTarget(name: "EndpointsControllerTests", dependencies: ["EndpointsController"]),
         .testTarget(name: "SkiffDNSTests", dependencies: ["SkiffDNS"]),
         .testTarget(name: "ClusterDNSTests", dependencies: ["ClusterDNS"]),
+        .testTarget(name: "SkiffMetricsTests", dependencies: ["SkiffMetrics"]),
+        .testTarget(name: "NodeProxyTests", dependencies: ["NodeProxy", "SkiffTesting"]),
+        .testTarget(name: "KubeletTests", dependencies: ["Kubelet"]),
         .testTarget(name: "E2ETests", dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML"]),
     ]
 )

@@ -7,7 +7,9 @@
 #   scripts/cluster.sh logs [NAME]     follow all logs, or one component's (NAME or NAME-N for node ones)
 #   scripts/cluster.sh clean           down, then delete the state directory
 #
-# Environment: DATA (state dir, default <repo>/.skiff), NODES (default 2), SKIFF_BIN (the directory with
+# Environment: DATA (state dir, default <repo>/.skiff), NODES (default 2), TOPOLOGY (loopback, the default:
+# every component on this host's loopback; or netns: a network namespace per node and per Pod, kube-proxy in
+# nftables mode, root only, see scripts/netns-topology.sh), SKIFF_BIN (the directory with
 # the built executables, default: `swift build -c release --show-bin-path`), SKIFF_LISTEN,
 # SKIFF_WATCH_LISTEN, SKIFF_DNS_LISTEN, SKIFF_SERVICE_CIDR (endpoints), SKIFF_CONFIG (skiffctl config file,
 # default ~/.skiff/config).
@@ -20,10 +22,25 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${DATA:-$ROOT/.skiff}"
 [[ "$DATA" == /* ]] || DATA="$PWD/$DATA"
 NODES="${NODES:-2}"
-LISTEN="${SKIFF_LISTEN:-tcp://127.0.0.1:6443}"
-WATCH="${SKIFF_WATCH_LISTEN:-tcp://127.0.0.1:6444}"
-DNS="${SKIFF_DNS_LISTEN:-127.0.0.1:1053}"
-SERVICE_CIDR="${SKIFF_SERVICE_CIDR:-127.96.0.0/16}"
+TOPOLOGY="${TOPOLOGY:-loopback}"
+# A cluster that is up keeps the topology it was started with (for down, status and a plain make up).
+[[ -s "$DATA/run/topology" ]] && TOPOLOGY="$(<"$DATA/run/topology")"
+case "$TOPOLOGY" in
+  loopback)
+    LISTEN="${SKIFF_LISTEN:-tcp://127.0.0.1:6443}"
+    WATCH="${SKIFF_WATCH_LISTEN:-tcp://127.0.0.1:6444}"
+    DNS="${SKIFF_DNS_LISTEN:-127.0.0.1:1053}"
+    SERVICE_CIDR="${SKIFF_SERVICE_CIDR:-127.96.0.0/16}"
+    ;;
+  netns)
+    # Unix sockets reach the node namespaces; DNS listens on the lan bridge, where every node reaches it.
+    LISTEN="${SKIFF_LISTEN:-ipc://$DATA/run/api.sock}"
+    WATCH="${SKIFF_WATCH_LISTEN:-ipc://$DATA/run/watch.sock}"
+    DNS="${SKIFF_DNS_LISTEN:-10.244.255.254:53}"
+    SERVICE_CIDR="${SKIFF_SERVICE_CIDR:-10.96.0.0/12}"
+    ;;
+  *) printf 'cluster: TOPOLOGY must be loopback or netns, not %s\n' "$TOPOLOGY" >&2; exit 1 ;;
+esac
 CONFIG_FILE="${SKIFF_CONFIG:-${HOME:+$HOME/.skiff/config}}"
 CONFIG_MARK="# written by skiff make up"
 
@@ -34,15 +51,18 @@ POLL=0.2                # seconds between readiness polls
 # The components, in start order (stopped in reverse). To add one, add a line. Columns:
 #   name   the executable in the build dir, also the log/pid name; started only if it has been built
 #   per    cluster: one instance; node: one per node, named NAME-N (N = 1..NODES)
-#   ready  readiness probe run after start: api (skiffctl get namespaces), dns (dig the dns-version TXT
+#   ready  readiness probe run after start: api (skiffctl get namespaces), node (the node's kubelet
+#          reports it Ready), dns (dig the dns-version TXT
 #          record), or - (none: only checked to be still alive)
-#   args   the arguments; {data} {server} {watch} {dns} {service_cidr} {node} {n} {pod_cidr} are filled in
+#   where  with TOPOLOGY=netns, the namespace it runs in: host, lan (skiff-lan) or node (skiff-node-N)
+#   args   the arguments; {data} {server} {watch} {dns} {service_cidr} {node} {n} {pod_cidr} {node_ip}
+#          {proxy_mode} {pod_network} are filled in (the last four depend on the topology)
 COMPONENTS=(
-  "apiserver             cluster  api  --data-dir {data}/data --listen {server} --watch-listen {watch} --service-cidr {service_cidr}"
-  "endpoints-controller  cluster  -    --server {server}"
-  "coredns-controller    cluster  dns  --server {server} --dns-listen {dns}"
-  "kube-proxy            node     -    --server {server} --node-name {node}"
-  "kubelet               node     -    --server {server} --node-name {node} --pod-cidr {pod_cidr}"
+  "apiserver             cluster  api  host --data-dir {data}/data --listen {server} --watch-listen {watch} --service-cidr {service_cidr} --token-file {data}/auth/tokens.csv --authorization-policy {data}/auth/policy.yaml --audit-log {data}/logs/audit.log"
+  "endpoints-controller  cluster  -    host --server {server} --config {data}/auth/endpoints-controller.config"
+  "coredns-controller    cluster  dns  lan  --server {server} --config {data}/auth/coredns.config --dns-listen {dns}"
+  "kube-proxy            node     -    node --server {server} --config {data}/auth/{node}.config --node {node} --mode {proxy_mode}"
+  "kubelet               node     node node --server {server} --config {data}/auth/{node}.config --node {node} --pod-cidr {pod_cidr} --node-ip {node_ip} --pod-network {pod_network} --root-dir {data}/nodes/{node}"
 )
 CLIENTS=(skiffctl)  # linked into bin/ but not started
 
@@ -65,7 +85,17 @@ expand() {
   word="${word//\{service_cidr\}/"$SERVICE_CIDR"}"
   word="${word//\{node\}/"$node"}"
   word="${word//\{n\}/"$n"}"
-  word="${word//\{pod_cidr\}/"127.244.$n.0/24"}"
+  if [[ "$TOPOLOGY" == netns ]]; then
+    word="${word//\{pod_cidr\}/"10.244.$n.0/24"}"
+    word="${word//\{node_ip\}/"10.244.255.$n"}"
+    word="${word//\{proxy_mode\}/nftables}"
+    word="${word//\{pod_network\}/netns}"
+  else
+    word="${word//\{pod_cidr\}/"127.244.$n.0/24"}"
+    word="${word//\{node_ip\}/127.0.0.1}"
+    word="${word//\{proxy_mode\}/userspace}"
+    word="${word//\{pod_network\}/loopback}"
+  fi
   printf '%s' "$word"
 }
 
@@ -86,7 +116,7 @@ pid_of() { local f="$DATA/run/$1.pid"; [[ -r "$f" ]] && tr -dc '0-9' <"$f"; }
 recorded() {
   local row name per ready args f n ns
   for row in "${COMPONENTS[@]}"; do
-    read -r name per ready args <<<"$row"
+    read -r name per ready where args <<<"$row"
     if [[ "$per" == cluster ]]; then
       [[ -e "$DATA/run/$name.pid" ]] && say "$name $name"
     else
@@ -142,6 +172,8 @@ cmd_down() {
     return 0
   fi
   stop_lines <<<"$lines"
+  if [[ "$TOPOLOGY" == netns ]]; then bash "$ROOT/scripts/netns-topology.sh" down; fi
+  rm -f -- "$DATA/run/topology"
   say "Skiff is stopped. Its data stays in $(show "$DATA/data"); \`make clean\` wipes it."
 }
 
@@ -195,14 +227,22 @@ STARTED=()  # "INSTANCE NAME" lines, for rollback when a later start fails
 PROBE_ERR=""
 probe_api() {
   PROBE_ERR="$DATA/run/probe-api.err"
-  timeout 5 "$DATA/bin/skiffctl" --server "$LISTEN" get namespaces >/dev/null 2>"$PROBE_ERR"
+  timeout 5 "$DATA/bin/skiffctl" --server "$LISTEN" --config "$DATA/auth/admin.config" get namespaces >/dev/null 2>"$PROBE_ERR"
+}
+
+# The kubelet of node PROBE_NODE has registered its Node and reports it Ready.
+PROBE_NODE=""
+probe_node() {
+  PROBE_ERR="$DATA/run/probe-node.err"
+  timeout 5 "$DATA/bin/skiffctl" --server "$LISTEN" --config "$DATA/auth/admin.config" get node "$PROBE_NODE" --no-headers 2>"$PROBE_ERR" | grep -qw Ready
 }
 
 probe_dns() {
   command -v dig >/dev/null 2>&1 || return 0
   local host="${DNS%:*}" port="${DNS##*:}"
-  local answer
-  answer="$(dig +time=1 +tries=1 -p "$port" "@$host" dns-version.cluster.local TXT 2>/dev/null)" || return 1
+  local answer in=()
+  [[ "$TOPOLOGY" == netns ]] && in=(ip netns exec skiff-lan)
+  answer="$("${in[@]}" dig +time=1 +tries=1 -p "$port" "@$host" dns-version.cluster.local TXT 2>/dev/null)" || return 1
   [[ "$answer" == *"status: NOERROR"* ]]
 }
 
@@ -236,12 +276,14 @@ fail_start() {
 
 # Starts one instance in its own session, detached from this terminal, and records its pid.
 start_one() {
-  local inst="$1" name="$2" ready="$3"; shift 3
-  local log="$DATA/logs/$inst.log" pid deadline
-  printf '==== %s: starting %s %s\n' "$(date '+%Y-%m-%dT%H:%M:%S%z')" "$name" "$*" >>"$log"
+  local inst="$1" name="$2" ready="$3" netns="$4"; shift 4
+  local log="$DATA/logs/$inst.log" pid deadline in=()
+  # `ip netns exec` execs the component, so the pid stays the component's.
+  [[ -n "$netns" ]] && in=(ip netns exec "$netns")
+  printf '==== %s: starting %s %s%s\n' "$(date '+%Y-%m-%dT%H:%M:%S%z')" "$name" "$*" "${netns:+ in $netns}" >>"$log"
   # Without job control a background child is never a process-group leader, so setsid does not fork
   # and $! is the component's own pid.
-  setsid nohup "$DATA/bin/$name" "$@" >>"$log" 2>&1 </dev/null &
+  setsid nohup "${in[@]}" "$DATA/bin/$name" "$@" >>"$log" 2>&1 </dev/null &
   pid=$!
   printf '%s\n' "$pid" >"$DATA/run/$inst.pid"
   STARTED+=("$inst $name")
@@ -259,7 +301,7 @@ start_one() {
 link_binaries() {
   local bin_dir="$1" name row per ready args
   local names=("${CLIENTS[@]}")
-  for row in "${COMPONENTS[@]}"; do read -r name per ready args <<<"$row"; names+=("$name"); done
+  for row in "${COMPONENTS[@]}"; do read -r name per ready where args <<<"$row"; names+=("$name"); done
   for name in "${names[@]}"; do
     if [[ -x "$bin_dir/$name" ]]; then
       ln -sfn -- "$bin_dir/$name" "$DATA/bin/$name"
@@ -271,23 +313,31 @@ link_binaries() {
 
 # Points skiffctl at this cluster, unless the user has a config of their own there.
 CONFIG_NOTE=""
+# The address clients use: the listen address, with a wildcard host reached through loopback.
+client_server() {
+  local server="$LISTEN"
+  server="${server/\/\/0.0.0.0:/\/\/127.0.0.1:}"; server="${server/\/\/\*:/\/\/127.0.0.1:}"
+  printf '%s' "$server"
+}
+
 write_config() {
   if [[ -z "$CONFIG_FILE" ]]; then
-    CONFIG_NOTE="HOME is not set, so no skiffctl config was written; use --server $LISTEN"
+    CONFIG_NOTE="HOME is not set, so no skiffctl config was written; use --config $DATA/auth/admin.config"
     return 0
   fi
   if [[ -e "$CONFIG_FILE" ]] && ! grep -qF -- "$CONFIG_MARK" "$CONFIG_FILE"; then
-    CONFIG_NOTE="kept your $CONFIG_FILE (not written by make up); skiffctl uses what it says"
+    CONFIG_NOTE="kept your $CONFIG_FILE (not written by make up); this cluster's admin credentials: --config $DATA/auth/admin.config"
     return 0
   fi
-  local dir tmp server="$LISTEN"  # a wildcard listen address is reached through loopback
-  server="${server/\/\/0.0.0.0:/\/\/127.0.0.1:}"; server="${server/\/\/\*:/\/\/127.0.0.1:}"
+  local dir tmp server token
+  server="$(client_server)"
+  token="$(sed -n 's/^token: *//p' "$DATA/auth/admin.config")"
   dir="$(dirname -- "$CONFIG_FILE")"
   if [[ ! -d "$dir" ]]; then mkdir -p -- "$(dirname -- "$dir")" && mkdir -m 0700 -- "$dir"; fi
   tmp="$(mktemp "$dir/.config.XXXXXX")"
   # shellcheck disable=SC2016 # the backticks are text for the reader
-  printf '%s (scripts/cluster.sh), and rewritten by each `make up`.\n# Delete the line above to keep your own edits.\nserver: %s\n' \
-    "$CONFIG_MARK" "$server" >"$tmp"
+  printf '%s (scripts/cluster.sh), and rewritten by each `make up`.\n# Delete the line above to keep your own edits.\nserver: %s\ntoken: %s\n' \
+    "$CONFIG_MARK" "$server" "$token" >"$tmp"
   chmod 0600 -- "$tmp"
   mv -f -- "$tmp" "$CONFIG_FILE"
   CONFIG_NOTE="skiffctl config: $CONFIG_FILE (server: $server)"
@@ -317,6 +367,12 @@ cmd_up() {
   NODES=$((10#$NODES))
   mkdir -p -- "$DATA/data" "$DATA/logs" "$DATA/run" "$DATA/bin"
   preflight
+  if [[ "$TOPOLOGY" == netns ]]; then
+    bash "$ROOT/scripts/netns-topology.sh" up "$NODES"
+  fi
+  printf '%s\n' "$TOPOLOGY" >"$DATA/run/topology"
+  # Credentials and RBAC policy: a token per component, mode 0600 in $DATA/auth (kept across restarts).
+  bash "$ROOT/scripts/auth-bootstrap.sh" "$DATA" "$NODES" "$(client_server)" >/dev/null
 
   local bin_dir="${SKIFF_BIN:-}"
   if [[ -z "$bin_dir" ]]; then
@@ -333,7 +389,7 @@ cmd_up() {
 
   local row name per ready args words word argv n skipped=()
   for row in "${COMPONENTS[@]}"; do
-    read -r name per ready args <<<"$row"
+    read -r name per ready where args <<<"$row"
     declare -F "probe_$ready" >/dev/null || [[ "$ready" == - ]] || die "component $name: unknown ready probe '$ready'"
     if [[ ! -x "$bin_dir/$name" ]]; then skipped+=("$name"); continue; fi
     read -r -a words <<<"$args"
@@ -344,7 +400,12 @@ cmd_up() {
       [[ "$per" == node ]] && inst="$name-$n"
       argv=()
       for word in "${words[@]}"; do argv+=("$(expand "$word" "$node" "$n")"); done
-      start_one "$inst" "$name" "$ready" "${argv[@]}"
+      PROBE_NODE="$node"
+      local netns=""
+      if [[ "$TOPOLOGY" == netns ]]; then
+        case "$where" in lan) netns=skiff-lan ;; node) netns="skiff-$node" ;; esac
+      fi
+      start_one "$inst" "$name" "$ready" "$netns" "${argv[@]}"
     done
   done
 
@@ -363,6 +424,7 @@ cmd_up() {
 banner() {
   local line inst name nodes=""
   [[ "${STARTED[*]}" =~ -[0-9]+\  ]] && nodes=" with $NODES node(s)"
+  [[ "$TOPOLOGY" == netns ]] && nodes+=" in network namespaces (skiff-node-N; DNS in skiff-lan)"
   say ""
   say "Skiff is up$nodes; state in $(show "$DATA")."
   say ""
@@ -385,6 +447,15 @@ banner() {
   say "  skiffctl apply -f $(show "$ROOT/manifests")/"
   say "  skiffctl get svc -A -o wide"
   say "  skiffctl describe svc ent"
+  local on=""  # where dig and curl run: this host, or inside node 1's namespace
+  [[ "$TOPOLOGY" == netns ]] && on="ip netns exec skiff-node-1 "
+  say "  skiffctl get pods -o wide            # Pods run on the nodes' kubelets"
+  if [[ " ${STARTED[*]} " == *" coredns-controller coredns-controller "* ]]; then
+    say "  ${on}dig @${DNS%:*} -p ${DNS##*:} ent.default.svc.cluster.local +short"
+  fi
+  if [[ " ${STARTED[*]} " == *" kube-proxy"* ]]; then
+    say "  ${on}curl http://\$(${on}dig @${DNS%:*} -p ${DNS##*:} +short ent.default.svc.cluster.local)/   # via a node proxy"
+  fi
   printf '  %-26s # %s\n' "make logs$vars" "all logs; make logs C=apiserver for one" \
     "make down$vars" "stops it; the data stays until make clean"
 }
@@ -396,7 +467,7 @@ cmd_clean() {
   for entry in "$DATA"/* "$DATA"/.[!.]*; do
     [[ -e "$entry" ]] || continue
     case "${entry##*/}" in
-      data | logs | run | bin) ;;
+      data | logs | run | bin | nodes | auth) ;;
       *) die "not deleting $(show "$DATA"): it holds ${entry##*/}, which make up did not create" ;;
     esac
   done

@@ -7,8 +7,9 @@
 set -euo pipefail
 
 # Build: the system libraries behind Sources/CZeroMQ, CYAML and CSQLite, found with pkg-config.
-# Optional: tools for tests, benchmarks and later components (dig, dnsperf, nft, ip, etcd, ps).
-PACKAGES="libzmq3-dev libyaml-dev libsqlite3-dev pkg-config dnsutils? dnsperf? nftables? iproute2? etcd-server? procps?"
+# curl: the end-to-end tests reach Pods and Services with it.
+# Optional: tools for tests, benchmarks and later components (dig, dnsperf, knotd, nft, ip, etcd, ps).
+PACKAGES="libzmq3-dev libyaml-dev libsqlite3-dev pkg-config curl dnsutils? dnsperf? knot? nftables? iproute2? etcd-server? procps?"
 
 # Package.swift's swift-tools-version.
 MIN_SWIFT="6.1"

@@ -88,7 +88,10 @@ struct EndpointsSuite {
         return ContinuousClock.now
     }
 
-    /// Flips the readiness of distinct random Pods at `rate` per second; returns how many were flipped.
+    /// Flips the readiness of random Pods at `rate` per second; returns how many were flipped. Pods are taken in
+    /// a random order; when there are fewer Pods than flips (50 Services at 100/s for 10 s), the order starts over
+    /// and each round flips the other way (not ready, then ready again), so every flip is a real change. (It used
+    /// to index past the end of the order and trap, leaving the apiserver and controller running: the "hang".)
     private func churn(_ connection: Connection, watcher: SliceWatcher) async throws -> Int {
         let total = rate * seconds
         var order = Array(0..<(services * podsPerService))
@@ -97,11 +100,12 @@ struct EndpointsSuite {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for step in 0..<total {
                 try await Task.sleep(until: start + .milliseconds(step * 1000 / rate), clock: .continuous)
-                let index = order[step]
+                let index = order[step % order.count]
+                let ready = (step / order.count) % 2 == 1
                 let ip = podIP(index)
                 group.addTask {
-                    watcher.expect(ip: ip, ready: false)
-                    let replied = try await setReady(connection, index: index, ready: false)
+                    watcher.expect(ip: ip, ready: ready)
+                    let replied = try await setReady(connection, index: index, ready: ready)
                     watcher.committed(ip: ip, at: replied)
                 }
             }
@@ -207,6 +211,9 @@ final class ControllerProcess: @unchecked Sendable {
         controller.process.executableURL = URL(fileURLWithPath: bin).appendingPathComponent(name)
         controller.process.arguments = ["--server", server, "--log-level", "warning"]
         controller.process.standardError = FileHandle.standardError
+        // Not the bench's stdout: were the bench to die before `stop()`, a reader of its output (a pipe) would
+        // otherwise wait for the orphaned controller too.
+        controller.process.standardOutput = FileHandle.nullDevice
         try controller.process.run()
         return controller
     }

@@ -33,6 +33,7 @@ struct SkiffBench: AsyncParsableCommand {
         if suite == .all || suite == .apiserver { try await runAPIServerSuite() }
         if suite == .all || suite == .watch { try await WatchSuite(bin: bin, options: watch).run() }
         if suite == .all || suite == .endpoints { try await EndpointsSuite(bin: bin, services: endpointsServices, rate: endpointsRate).run() }
+        if suite == .all || suite == .dns { try await DNSSuite(bin: bin).run() }
     }
 
     private func runAPIServerSuite() async throws {

@@ -16,6 +16,11 @@ public final class APIServer: ServiceLifecycle.Service {
     private let finalizer: NamespaceFinalizer
     private let server: RequestServer
     private let publisher: WatchPublisher
+    private let binder: PendingPodBinder
+    private let policy = PolicyCache()
+    private let quota: ServiceQuota
+    private let policyObjects: [any APIObject]
+    private let audit: AuditLog?
 
     public init(options: APIServerOptions, logger: Logger) throws {
         self.options = options
@@ -24,15 +29,30 @@ public final class APIServer: ServiceLifecycle.Service {
         store = try SQLiteStore(directory: options.dataDirectory)
         let range = try IPv4Range(cidr: options.serviceCIDR)
         allocation = ServiceAllocation(clusterIPs: ClusterIPAllocator(range: range), nodePorts: PortAllocator(range: options.nodePortRange))
+        let scheduling = PodScheduling(store: store)
+        binder = PendingPodBinder(scheduling: scheduling, store: store, logger: logger)
+        quota = ServiceQuota(limit: options.maxServicesPerNamespace)
+        // Kubernetes' order: lifecycle, mutating (defaulting), validating, then the allocators and the quota.
         let admission = AdmissionChain(plugins: [
-            NamespaceLifecycle(store: store), Defaulting(), Validating(), allocation,
+            NamespaceLifecycle(store: store), Defaulting(), Validating(), scheduling, allocation, quota,
         ])
         registry = Registry(store: store, admission: admission)
         finalizer = NamespaceFinalizer(registry: registry, logger: logger)
         publisher = try WatchPublisher(endpoint: options.watchListen, options: options.watch, logger: logger)
         // Clients are told the bound endpoint, so a tcp port 0 (tests) resolves to the real one.
-        let handler = RequestHandler(registry: registry, namespaces: finalizer, watchEndpoint: publisher.boundEndpoint, logger: logger)
-        server = try RequestServer(endpoint: options.listen) { request in await handler.handle(request) }
+        var handler = RequestHandler(registry: registry, namespaces: finalizer, watchEndpoint: publisher.boundEndpoint, logger: logger)
+        if let tokenFile = options.tokenFile {
+            let tokens = try TokenFile.load(path: tokenFile.path)
+            handler.gate = RequestGate(authenticator: .tokens(tokens, anonymous: options.anonymousAuth), policy: policy, store: store)
+            logger.info("authentication: \(tokens.users.count) tokens from \(tokenFile.path), anonymous requests \(options.anonymousAuth ? "allowed" : "refused"); authorization: RBAC")
+        } else {
+            logger.warning("no --token-file: authentication and authorization are off, every request is system:admin")
+        }
+        policyObjects = try options.authorizationPolicy.map { try PolicyFile.load(path: $0.path) } ?? []
+        audit = try options.auditLog.map { try AuditLog(path: $0.path, maxSizeMB: options.auditLogMaxSizeMB) }
+        handler.audit = audit
+        let gated = handler
+        server = try RequestServer(endpoint: options.listen) { request in await gated.handle(request) }
     }
 
     /// The bound request endpoint (resolves a tcp port 0 to the real port).
@@ -48,16 +68,26 @@ public final class APIServer: ServiceLifecycle.Service {
         // Every commit from here on is published; chains start at the revision before the first of them, so a
         // watcher that listed before this start (and might have missed commits never published) relists.
         let baseline = try await store.currentRevision
-        store.setCommitObserver { [publisher] events in publisher.publish(events) }
+        // Counted before any write, so the quota's start-up list and the observed commits never overlap.
+        try await quota.load(from: store)
+        store.setCommitObserver { [publisher, policy, quota] events in
+            publisher.publish(events)
+            policy.observe(events)
+            quota.observe(events)
+        }
+        try await policy.load(from: store)
         try await Bootstrap.rebuildAllocators(store: store, allocation: allocation, logger: logger)
         try await Bootstrap.ensureSystemObjects(registry: registry, allocation: allocation, logger: logger)
+        if !policyObjects.isEmpty { try await PolicyFile.apply(policyObjects, registry: registry, logger: logger) }
         let revision = try await store.currentRevision
         logger.info("apiserver ready: requests on \(server.boundEndpoint), watch on \(publisher.boundEndpoint), store at revision \(revision) in \(options.dataDirectory.path)")
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.finalizer.run() }
+                group.addTask { await self.binder.run() }
                 group.addTask { try await self.publisher.run(baseline: baseline) }
                 try await self.server.run()
+                self.binder.shutdown()
                 await self.finalizer.shutdown()
                 // After the last request was answered: what was committed until now still goes out.
                 self.publisher.shutdown()
@@ -66,6 +96,7 @@ public final class APIServer: ServiceLifecycle.Service {
             self.logger.info("shutting down: answering requests in flight")
             self.server.shutdown()
         }
+        audit?.close()
         await store.close()
         logger.info("apiserver stopped")
     }

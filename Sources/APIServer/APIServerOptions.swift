@@ -14,6 +14,19 @@ public struct APIServerOptions: Sendable {
     /// Service ClusterIPs come from here; the 10th address is kube-dns's.
     public var serviceCIDR: String = "127.96.0.0/16"
     public var nodePortRange: ClosedRange<Int> = 30000...32767
+    /// kube-apiserver's static token file (token,user,uid,"group1,group2"). Nil: no authentication, every request
+    /// is system:admin in system:masters (how Skiff behaved before authentication existed).
+    public var tokenFile: URL?
+    /// With a token file: requests without a token are system:anonymous (group system:unauthenticated) instead of 401.
+    public var anonymousAuth = false
+    /// RBAC objects (YAML) applied to the store at start; the stored RBAC objects are the policy in force.
+    public var authorizationPolicy: URL?
+    /// JSON lines, one per request; nil: no audit log.
+    public var auditLog: URL?
+    /// The audit log is rotated to PATH.1 when it would pass this many MiB (0: never).
+    public var auditLogMaxSizeMB = 100
+    /// At most this many Services per namespace (0: unlimited).
+    public var maxServicesPerNamespace = 0
 
     public init(dataDirectory: URL) {
         self.dataDirectory = dataDirectory

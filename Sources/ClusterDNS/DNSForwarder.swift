@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import SkiffDNS
+import SkiffMetrics
 import Synchronization
 
 /// Forwards queries for names outside the zone to one upstream resolver over UDP and relays its answers unchanged

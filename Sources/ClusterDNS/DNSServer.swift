@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import SkiffMetrics
 
 /// The cluster DNS server: one UDP socket and one TCP listener on the same address and port, answering from a
 /// `DNSSnapshotStore` with `DNSResponder`. Binding happens in `bind` (so a caller can log the port the kernel
@@ -13,12 +14,15 @@ public final class DNSServer: Sendable {
         public var vectorReadCount: Int
         /// A TCP connection that sends nothing for this long is closed (RFC 7766 6.2.3: seconds, not minutes).
         public var tcpIdleTimeout: TimeAmount
+        /// Where queries and responses are counted; nil: not counted.
+        public var metrics: DNSMetrics?
 
         public init(listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 1053), vectorReadCount: Int = 16,
-                    tcpIdleTimeout: TimeAmount = .seconds(10)) {
+                    tcpIdleTimeout: TimeAmount = .seconds(10), metrics: DNSMetrics? = nil) {
             self.listen = listen
             self.vectorReadCount = vectorReadCount
             self.tcpIdleTimeout = tcpIdleTimeout
+            self.metrics = metrics
         }
     }
 
@@ -69,7 +73,7 @@ public final class DNSServer: Sendable {
             // Each message of a vector read gets capacity/count bytes: 4 KiB covers any query with EDNS.
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: count * 4096))
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSUDPHandler(store: store, forwarder: forwarder)) }
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DNSUDPHandler(store: store, forwarder: forwarder, metrics: options.metrics)) }
             }
         if count > 1 { bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: count) }
         return try await bootstrap.bind(host: options.listen.host, port: options.listen.port).get()
@@ -77,7 +81,7 @@ public final class DNSServer: Sendable {
 
     static func bindTCP(_ options: Options, port: Int, store: DNSSnapshotStore, forwarder: DNSForwarder?,
                         group: any EventLoopGroup) async throws -> any Channel {
-        let idle = options.tcpIdleTimeout
+        let (idle, metrics) = (options.tcpIdleTimeout, options.metrics)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -86,7 +90,7 @@ public final class DNSServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
                     try pipeline.addHandler(ByteToMessageHandler(DNSFrameDecoder()))
-                    try pipeline.addHandler(DNSTCPHandler(store: store, forwarder: forwarder))
+                    try pipeline.addHandler(DNSTCPHandler(store: store, forwarder: forwarder, metrics: metrics))
                 }
             }
             .bind(host: options.listen.host, port: port).get()

@@ -28,23 +28,33 @@ final class DNSTCPHandler: ChannelInboundHandler {
 
     private let store: DNSSnapshotStore
     private let forwarder: DNSForwarder?
+    private let metrics: DNSMetrics?
     private var needsFlush = false
 
-    init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil) {
+    init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil, metrics: DNSMetrics? = nil) {
         self.store = store
         self.forwarder = forwarder
+        self.metrics = metrics
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
         let packet = Array(frame.readableBytesView)
-        guard let answer = store.answer(packet, over: .tcp) else { return }
-        if let forwarder, let query = DNSForwarder.forwardable(packet, response: answer, config: store.config) {
-            // Answers may come back out of order: RFC 7766 6.2.1.1 allows it, clients match ids.
-            let channel = context.channel
-            forwarder.forward(packet, query: query) { reply in channel.writeAndFlush(Self.framed(reply), promise: nil) }
+        let answer = store.answer(packet, over: .tcp)
+        guard let answer else {
+            metrics?.record(query: packet, response: nil, over: .tcp)
             return
         }
+        if let forwarder, let query = DNSForwarder.forwardable(packet, response: answer, config: store.config) {
+            // Answers may come back out of order: RFC 7766 6.2.1.1 allows it, clients match ids.
+            let (channel, metrics) = (context.channel, metrics)
+            forwarder.forward(packet, query: query) { reply in
+                metrics?.record(query: packet, response: reply, over: .tcp)
+                channel.writeAndFlush(Self.framed(reply), promise: nil)
+            }
+            return
+        }
+        metrics?.record(query: packet, response: answer, over: .tcp)
         context.write(Self.wrapOutboundOut(Self.framed(answer)), promise: nil)
         needsFlush = true
     }

@@ -9,24 +9,32 @@ final class DNSUDPHandler: ChannelInboundHandler {
 
     private let store: DNSSnapshotStore
     private let forwarder: DNSForwarder?
+    private let metrics: DNSMetrics?
     private var needsFlush = false
 
-    init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil) {
+    init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil, metrics: DNSMetrics? = nil) {
         self.store = store
         self.forwarder = forwarder
+        self.metrics = metrics
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
         let packet = Array(envelope.data.readableBytesView)
-        guard let answer = store.answer(packet, over: .udp) else { return }
+        let answer = store.answer(packet, over: .udp)
+        guard let answer else {
+            metrics?.record(query: packet, response: nil, over: .udp)
+            return
+        }
         if let forwarder, let query = DNSForwarder.forwardable(packet, response: answer, config: store.config) {
-            let (channel, client) = (context.channel, envelope.remoteAddress)
+            let (channel, client, metrics) = (context.channel, envelope.remoteAddress, metrics)
             forwarder.forward(packet, query: query) { reply in
+                metrics?.record(query: packet, response: reply, over: .udp)
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: ByteBuffer(bytes: reply)), promise: nil)
             }
             return
         }
+        metrics?.record(query: packet, response: answer, over: .udp)
         let buffer = context.channel.allocator.buffer(bytes: answer)
         context.write(Self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
         needsFlush = true

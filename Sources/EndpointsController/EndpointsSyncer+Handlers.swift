@@ -38,14 +38,7 @@ extension EndpointsSyncer {
     /// Keys of the Services in the Pods' namespace whose selector matches any of the Pods' labels (the old and the
     /// new labels of an update: a Pod that stopped matching must leave the Service's endpoints).
     func servicesSelecting(_ pods: [Pod]) -> [String] {
-        guard let namespace = pods.first?.namespace else { return [] }
-        var keys: Set<String> = []
-        for service in services.byIndex(Self.namespaceIndex, namespace) {
-            guard let selector = service.spec?.selector, !selector.isEmpty else { continue }
-            let matcher = Selector(matchLabels: selector)
-            if pods.contains(where: { matcher.matches($0.labels) }) { keys.insert(serviceKey(service)) }
-        }
-        return keys.sorted()
+        services.withCache { Self.servicesSelecting(pods, in: $0) }
     }
 
     private func keyIfServiceExists(_ object: Endpoints) -> [String] {

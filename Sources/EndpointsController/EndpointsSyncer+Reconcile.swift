@@ -48,17 +48,23 @@ extension EndpointsSyncer {
         return pods.byLabel(label, value).filter { $0.namespace == namespace }
     }
 
-    /// Writes a plan in Kubernetes' order (create, update, delete), recording each write that succeeded, also when
-    /// a later one fails.
+    /// Writes a plan, recording each write that succeeded, also when another one fails (then the first error is
+    /// thrown). The slices are written in Kubernetes' order (create, update, delete, so a Service never lacks
+    /// endpoints meanwhile); the Endpoints object is independent of them (Kubernetes writes it from a controller
+    /// of its own) and is written at the same time, so both share one commit instead of paying two in a row.
     func apply(_ plan: EndpointsPlan, namespace: String, recording written: inout WriteExpectations) async throws {
-        if case .create(let object) = plan.endpoints {
-            written.wrote(.endpoints, try await counted(\.creates) { () async throws(APIError) in try await writer.create(object) })
-        }
+        async let endpointsWrite = applyEndpoints(plan.endpoints, namespace: namespace)
+        var sliceWrites = WriteExpectations()
+        var sliceError: (any Error)?
+        do { try await applySlices(plan, recording: &sliceWrites) } catch { sliceError = error }
+        let (endpointsWrites, endpointsError) = await endpointsWrite
+        written.writes += endpointsWrites.writes + sliceWrites.writes
+        if let error = endpointsError ?? sliceError { throw error }
+    }
+
+    private func applySlices(_ plan: EndpointsPlan, recording written: inout WriteExpectations) async throws {
         for slice in plan.slicesToCreate {
             written.wrote(.slice, try await counted(\.creates) { () async throws(APIError) in try await writer.create(slice) })
-        }
-        if case .update(let object) = plan.endpoints {
-            written.wrote(.endpoints, try await counted(\.updates) { () async throws(APIError) in try await writer.update(object) })
         }
         for slice in plan.slicesToUpdate {
             written.wrote(.slice, try await counted(\.updates) { () async throws(APIError) in try await writer.update(slice) })
@@ -70,13 +76,30 @@ extension EndpointsSyncer {
             }
             written.deleted(.slice, slice)
         }
-        if case .delete(let endpointsName) = plan.endpoints {
-            let cached = endpoints.get(namespace: namespace, name: endpointsName)
-            try await counted(\.deletes) { () async throws(APIError) in
-                try await writer.delete(Endpoints.self, namespace: namespace, name: endpointsName,
-                                        resourceVersion: cached?.metadata.resourceVersion)
+    }
+
+    /// The Endpoints part of a plan: what was written, and the error if the write failed.
+    private func applyEndpoints(_ change: EndpointsChange, namespace: String) async -> (WriteExpectations, (any Error)?) {
+        var written = WriteExpectations()
+        do {
+            switch change {
+            case .none:
+                break
+            case .create(let object):
+                written.wrote(.endpoints, try await counted(\.creates) { () async throws(APIError) in try await writer.create(object) })
+            case .update(let object):
+                written.wrote(.endpoints, try await counted(\.updates) { () async throws(APIError) in try await writer.update(object) })
+            case .delete(let endpointsName):
+                let cached = endpoints.get(namespace: namespace, name: endpointsName)
+                try await counted(\.deletes) { () async throws(APIError) in
+                    try await writer.delete(Endpoints.self, namespace: namespace, name: endpointsName,
+                                            resourceVersion: cached?.metadata.resourceVersion)
+                }
+                if let cached { written.deleted(.endpoints, cached) }
             }
-            if let cached { written.deleted(.endpoints, cached) }
+            return (written, nil)
+        } catch {
+            return (written, error)
         }
     }
 

@@ -9,6 +9,8 @@ import Synchronization
 ///
 /// The contract:
 /// - Workers start only after all four informers have synced, so a plan is never computed from a partial view.
+///   Then the keys of Services that no longer exist but still have Endpoints or managed slices are enqueued
+///   once, so that what a deletion during a controller outage left behind is removed (`leftoverKeys`).
 /// - `reconcile(key)` reads only the caches; a plan that is empty writes nothing.
 /// - A write refused with 409 or 404 means the cache was stale: the key is retried with backoff, from the
 ///   caches as they are then.
@@ -29,9 +31,9 @@ public final class EndpointsSyncer: Sendable {
     let expectations = Mutex<[String: WriteExpectations]>([:])
     let counters = Mutex(EndpointsSyncerStatistics())
 
-    /// The index of Services and Pods by namespace: pod events look up their Services there, and a reconcile its
-    /// Pods.
-    static let namespaceIndex = "namespace"
+    /// The index of Services by one pair of their selector (`namespace/key=value`, the smallest key): a Pod event
+    /// looks up only the Services filed under one of its own labels, not every Service of its namespace.
+    static let selectorIndex = "selector"
 
     /// - Parameters:
     ///   - connection: the apiserver's request socket, for the informers' discover and list requests.
@@ -48,7 +50,7 @@ public final class EndpointsSyncer: Sendable {
         endpoints = try Informer(connection: connection, options: informerOptions, clock: clock, logger: logger)
         slices = try Informer(connection: connection, options: informerOptions, clock: clock, logger: logger)
         queue = WorkQueue(name: "endpoints", clock: clock)
-        services.addIndex(Self.namespaceIndex) { [$0.namespace] }
+        services.addIndex(Self.selectorIndex) { Self.selectorIndexValues($0) }
         addHandlers()
     }
 
@@ -65,6 +67,7 @@ public final class EndpointsSyncer: Sendable {
             group.addTask { try? await self.slices.run() }
             group.addTask {
                 guard await self.waitForSync() else { return }
+                await self.enqueueLeftovers()
                 self.logger.info("caches synced; starting \(self.options.workers) workers")
                 await controller.run()
             }

@@ -142,19 +142,4 @@ public struct DNSSnapshot: Sendable {
         }
         return result
     }
-
-    /// FNV-1a over a canonical text of the content: deterministic across processes, unlike `Hasher`.
-    static func contentHash(_ entries: [ServiceKey: ServiceEntry], pods: [String: Set<IPAddr>], namespaces: Set<String>) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        func mix(_ text: String) {
-            for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-            hash = (hash ^ 0x0A) &* 16_777_619
-        }
-        for key in entries.keys.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
-            mix("\(key.namespace)/\(key.name) \(entries[key]!)")
-        }
-        for namespace in pods.keys.sorted() { mix("pods \(namespace) \(pods[namespace]!.map(\.description).sorted())") }
-        mix("namespaces \(namespaces.sorted())")
-        return hash
-    }
 }

@@ -54,10 +54,13 @@ public final class APIClient: Sendable {
         try await write(.updateStatus, object)
     }
 
-    /// Deletes and returns the object as it was deleted. `resourceVersion` is a precondition if given.
-    public func delete<T: APIObject>(_ type: T.Type, namespace: String, name: String, resourceVersion: String? = nil, dryRun: Bool = false) async throws(APIError) -> T {
+    /// Deletes and returns the object as it was deleted (a Pod on a node: as it is now, terminating).
+    /// `resourceVersion` is a precondition if given; `gracePeriod` overrides a Pod's (0 removes it at once).
+    public func delete<T: APIObject>(_ type: T.Type, namespace: String, name: String, resourceVersion: String? = nil,
+                                     gracePeriod: Int64? = nil, dryRun: Bool = false) async throws(APIError) -> T {
         var params = Self.dryRunParams(dryRun)
         if let resourceVersion { params["resourceVersion"] = resourceVersion }
+        if let gracePeriod { params["gracePeriodSeconds"] = String(gracePeriod) }
         let data = try await raw(Request(
             verb: .delete, resource: T.resource.plural, namespace: T.resource.namespaced ? namespace : "", name: name, params: params))
         return try APIBodies.decode(T.self, data, what: T.resource.kind)

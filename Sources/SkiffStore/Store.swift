@@ -27,6 +27,10 @@ public protocol Store: Sendable {
     /// (The watch channel uses this to resume.)
     func events(after: Revision, limit: Int) async throws -> [StoreEvent]
 
+    /// The versions of `key` written at or after revision `since` that are still in the history (since the last
+    /// compaction), oldest first, with commit times: what `skiffctl describe` builds a registration timeline from.
+    func history(of key: StoreKey, since: Revision) async throws -> [StoreHistoryEntry]
+
     /// Drops history (events and superseded/deleted versions) at or below `revision`.
     func compact(through revision: Revision) async throws
 

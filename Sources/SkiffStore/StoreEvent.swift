@@ -32,3 +32,17 @@ public struct StoreEvent: Sendable, Equatable {
         self.revision = revision
     }
 }
+
+/// One stored version of a key, and when its revision committed (nil for revisions written before commit times
+/// were recorded).
+public struct StoreHistoryEntry: Sendable, Equatable {
+    public var type: EventType
+    public var object: StoredObject
+    public var committed: Date?
+
+    public init(type: EventType, object: StoredObject, committed: Date?) {
+        self.type = type
+        self.object = object
+        self.committed = committed
+    }
+}

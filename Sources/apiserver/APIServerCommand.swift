@@ -30,7 +30,33 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between BOOKMARK heartbeats on idle watch topics (clients relist after three silent intervals).")
     var watchBookmarkInterval: Double = 1
 
+    @Option(help: ArgumentHelp(
+        "Static token file, CSV lines token,user,uid,\"group1,group2\" (as kube-apiserver's). Without it every request is system:admin.",
+        valueName: "path"))
+    var tokenFile: String?
+
+    @Option(help: ArgumentHelp("RBAC objects (YAML: Roles, ClusterRoles and their bindings) applied at start.", valueName: "path"))
+    var authorizationPolicy: String?
+
+    @Flag(help: "With --token-file: treat requests without a token as system:anonymous instead of refusing them (401).")
+    var anonymousAuth = false
+
+    @Option(help: ArgumentHelp("Write one JSON line per request here (off by default).", valueName: "path"))
+    var auditLog: String?
+
+    @Option(help: "Rotate the audit log to PATH.1 when it would pass this many megabytes (0: never).")
+    var auditLogMaxsize: Int = 100
+
+    @Option(help: "At most this many Services per namespace (0: unlimited).")
+    var maxServicesPerNamespace: Int = 0
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard auditLogMaxsize >= 0 else { throw ValidationError("--audit-log-maxsize must not be negative") }
+        guard maxServicesPerNamespace >= 0 else { throw ValidationError("--max-services-per-namespace must not be negative") }
+        if anonymousAuth && tokenFile == nil { throw ValidationError("--anonymous-auth needs --token-file (without it every request is system:admin)") }
+    }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "apiserver")
@@ -41,6 +67,12 @@ struct APIServerCommand: AsyncParsableCommand {
         options.nodePortRange = try PortAllocator.parse(serviceNodePortRange)
         guard watchBookmarkInterval > 0 else { throw ValidationError("--watch-bookmark-interval must be positive") }
         options.watch.bookmarkInterval = .milliseconds(Int64(watchBookmarkInterval * 1000))
+        options.tokenFile = tokenFile.map { URL(fileURLWithPath: $0) }
+        options.anonymousAuth = anonymousAuth
+        options.authorizationPolicy = authorizationPolicy.map { URL(fileURLWithPath: $0) }
+        options.auditLog = auditLog.map { URL(fileURLWithPath: $0) }
+        options.auditLogMaxSizeMB = auditLogMaxsize
+        options.maxServicesPerNamespace = maxServicesPerNamespace
         let server = try APIServer(options: options, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SkiffCommand
 import SkiffDNS
 import SkiffMessaging
+import SkiffMetrics
 
 /// `coredns-controller`: flags and wiring only; the server and the controller are in the ClusterDNS library.
 @main
@@ -38,6 +39,9 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for the upstream before answering SERVFAIL.")
     var upstreamTimeoutMs: Int = 2000
 
+    @Option(help: "HOST:PORT for HTTP GET /metrics (Prometheus) and /programmed (served resourceVersions); empty: off.")
+    var metricsListen: String = ""
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -49,11 +53,17 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
             // Forwarding to ourselves would send every outside name around in a circle until it timed out.
             if address == (try? ListenAddress(parsing: listen)) { throw ValidationError("--upstream must not be the --listen address") }
         }
+        if !metricsListen.isEmpty {
+            do { _ = try ListenAddress(parsing: metricsListen) } catch { throw ValidationError("--metrics-listen: \(error.message)") }
+        }
         guard upstreamTimeoutMs > 0 else { throw ValidationError("--upstream-timeout-ms must be positive") }
     }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "coredns-controller")
+        MetricsBackend.bootstrap()
+        let metrics = DNSMetrics()
+        let programmed = ProgrammedRevisions()
         let clientConfig = try client.resolve()
         let podMode: DNSConfig.PodMode = switch pods {
         case .disabled: .disabled
@@ -67,17 +77,30 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
             forwarder = try await DNSForwarder.start(upstream: try ListenAddress(parsing: upstream), timeout: .milliseconds(Int64(upstreamTimeoutMs)))
             logger.info("forwarding names outside \(store.config.zone) to \(upstream)")
         }
-        let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress), store: store, forwarder: forwarder, logger: logger)
+        let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress, metrics: metrics), store: store, forwarder: forwarder, logger: logger)
         logger.info("DNS server listening on \(ListenAddress(host: listenAddress.host, port: server.port)) (udp and tcp)")
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+        if !metricsListen.isEmpty {
+            let address = try ListenAddress(parsing: metricsListen)
+            let metricsServer = try await MetricsServer.bind(address, programmed: programmed, logger: logger)
+            logger.info("metrics listening on http://\(ListenAddress(host: address.host, port: metricsServer.port))/metrics")
+            services.append(.init(service: metricsServer))
+        }
 
         var options = DNSController.Options(watchPods: pods == .verified)
         options.informer.token = clientConfig.token
         let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
-        defer { connection.close() }
-        let controller = try DNSController(connection: connection, store: store, options: options, logger: logger)
+        let apiClient = try APIClient(config: clientConfig)
+        defer { connection.close(); apiClient.close() }
+        // kube-system/coredns-controller: renewed, with the revision served (skiffctl apply --wait reads it).
+        let progress = LeaseReporter(client: apiClient, options: .init(name: "coredns-controller", holder: "coredns-controller"), logger: logger)
+        let controller = try DNSController(
+            connection: connection, store: store, options: options, metrics: metrics, programmed: programmed,
+            progress: progress, logger: logger)
+        services.append(.init(service: controller))
         logger.info("DNS controller starting against \(clientConfig.server) for zone \(store.config.zone)")
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server), .init(service: controller)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EndpointsController
 import Logging
 import ServiceLifecycle
+import SkiffAPI
 import SkiffCommand
 import SkiffMessaging
 

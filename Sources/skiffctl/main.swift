@@ -12,7 +12,7 @@ struct Skiffctl: AsyncParsableCommand {
             $SKIFF_CONFIG, else ~/.skiff/config), else tcp://127.0.0.1:6443. `make up` starts a local cluster.
             """,
         version: CLI.version,
-        subcommands: [Apply.self, Create.self, Get.self, Describe.self, Delete.self, APIResources.self, Version.self])
+        subcommands: [Apply.self, Create.self, Get.self, Describe.self, Delete.self, Events.self, APIResources.self, Version.self])
 }
 
 /// The flags every command takes (kubectl's global flags).
@@ -62,12 +62,15 @@ extension Skiffctl {
         @Option(name: .customLong("dry-run"), help: "none, client or server.") var dryRun = "none"
         @Option(help: "Unknown fields and invalid values: strict (errors), warn, or ignore.") var validate = "strict"
         @Option(help: "status: write only the status of existing objects.") var subresource: String?
+        @Flag(help: "Return once the applied Services answer in DNS and are programmed on every Ready node's proxy.") var wait = false
+        @Option(help: "How long --wait waits (e.g. 30s, 2m).") var timeout = "30s"
 
         func run() async throws {
             try await execute(global) {
-                ApplyCommand(
+                let limit = try DurationText.parse(timeout)
+                return ApplyCommand(
                     manifests: ManifestOptions(files: files.files, recursive: files.recursive, validate: try ValidateMode(parsing: validate)),
-                    dryRun: try DryRun(parsing: dryRun), subresource: subresource)
+                    dryRun: try DryRun(parsing: dryRun), subresource: subresource, waitTimeout: wait ? limit : nil)
             }
         }
     }
@@ -130,6 +133,16 @@ extension Skiffctl {
         }
     }
 
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the registration steps of the Services (persisted, endpoints, DNS, proxies).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Every namespace.") var allNamespaces = false
+
+        func run() async throws {
+            try await execute(global) { EventsCommand(allNamespaces: allNamespaces) }
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete objects by name, selector, or the files that define them.")
         @OptionGroup var global: GlobalOptions
@@ -139,12 +152,16 @@ extension Skiffctl {
         @Flag(help: "Delete every object of the kinds in the namespace.") var all = false
         @Flag(name: .customLong("ignore-not-found"), help: "Do not fail for objects that do not exist.") var ignoreNotFound = false
         @Option(name: .customLong("dry-run"), help: "none, client or server.") var dryRun = "none"
+        @Option(name: .customLong("grace-period"), help: "Seconds a Pod gets to stop (its terminationGracePeriodSeconds otherwise).") var gracePeriod: Int64?
+        @Flag(help: "Remove Pods at once, without waiting for their kubelet (grace period 0).") var force = false
 
         func run() async throws {
             try await execute(global) {
-                DeleteCommand(
+                if let gracePeriod, gracePeriod < 0 { throw CLIError(.usage, "--grace-period must not be negative") }
+                return DeleteCommand(
                     arguments: arguments, manifests: ManifestOptions(files: files.files, recursive: files.recursive),
-                    selector: selector, all: all, ignoreNotFound: ignoreNotFound, dryRun: try DryRun(parsing: dryRun))
+                    selector: selector, all: all, ignoreNotFound: ignoreNotFound, dryRun: try DryRun(parsing: dryRun),
+                    gracePeriod: force ? 0 : gracePeriod)
             }
         }
     }

@@ -2,6 +2,7 @@
 import NIOCore
 import SkiffAPI
 import SkiffDNS
+import SkiffMetrics
 import Synchronization
 import Testing
 

@@ -2,6 +2,7 @@
 import NIOCore
 import SkiffAPI
 import SkiffDNS
+import SkiffMetrics
 import Testing
 
 /// The server over real sockets on 127.0.0.1 (port 0), answering from a fixed snapshot.

@@ -37,15 +37,15 @@ import Testing
         try await cluster.startAPIServer()
         let file = try cluster.write("ent.yaml", Self.manifest)
 
-        let applied = cluster.skiffctl(["apply", "-f", file])
+        let applied = await cluster.skiffctl(["apply", "-f", file])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("service/ent created"))
         #expect(applied.stdout.contains("pod/ent-1 created"))
 
-        let again = cluster.skiffctl(["apply", "-f", file])
+        let again = await cluster.skiffctl(["apply", "-f", file])
         #expect(again.stdout.contains("service/ent unchanged"), "\(again.stdout)\(again.stderr)")
 
-        let table = cluster.skiffctl(["get", "svc", "-A", "-o", "wide"])
+        let table = await cluster.skiffctl(["get", "svc", "-A", "-o", "wide"])
         #expect(table.status == 0)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -56,19 +56,19 @@ import Testing
         #expect(ent.contains("app=ent"))
         #expect(lines.contains { $0.contains("kube-dns") && $0.contains("127.96.0.10") })
 
-        let json = cluster.skiffctl(["get", "svc", "ent", "-o", "json"])
+        let json = await cluster.skiffctl(["get", "svc", "ent", "-o", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["kind"] as? String == "Service")
 
-        let describe = cluster.skiffctl(["describe", "svc", "ent"])
+        let describe = await cluster.skiffctl(["describe", "svc", "ent"])
         #expect(describe.status == 0)
         for expected in ["Name:", "ent", "Namespace:", "default", "Selector:", "app=ent", "IP:", "127.96.1.1", "TargetPort:", "http"] {
             #expect(describe.stdout.contains(expected), "describe lacks \(expected):\n\(describe.stdout)")
         }
 
-        let deleted = cluster.skiffctl(["delete", "svc", "ent"])
+        let deleted = await cluster.skiffctl(["delete", "svc", "ent"])
         #expect(deleted.stdout.contains("service \"ent\" deleted"), "\(deleted.stdout)\(deleted.stderr)")
-        let missing = cluster.skiffctl(["get", "svc", "ent"])
+        let missing = await cluster.skiffctl(["get", "svc", "ent"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("NotFound"))
         #expect(try await cluster.stopAPIServer() == 0, "SIGTERM is a clean exit")
@@ -93,13 +93,13 @@ import Testing
               - name: http
                 port: 70000
             """)
-        let result = cluster.skiffctl(["apply", "-f", file])
+        let result = await cluster.skiffctl(["apply", "-f", file])
         #expect(result.status != 0)
         #expect(result.stderr.contains("svc.yaml: document 2, line 14, column 11: spec.ports[0].port"), "\(result.stderr)")
-        #expect(cluster.skiffctl(["get", "svc", "good"]).status != 0, "nothing from the file was applied")
+        #expect(await cluster.skiffctl(["get", "svc", "good"]).status != 0, "nothing from the file was applied")
 
         let unknown = try cluster.write("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n")
-        let refused = cluster.skiffctl(["apply", "-f", unknown])
+        let refused = await cluster.skiffctl(["apply", "-f", unknown])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("Deployment"))
         #expect(refused.stderr.contains("Service"), "the error lists what is served")
@@ -109,7 +109,7 @@ import Testing
         let cluster = try ClusterHarness()
         try await cluster.startAPIServer()
         // Valid locally, refused by the server: the IP is outside the service range. The error points at the line.
-        let result = cluster.skiffctl(["apply", "-f", "-"], stdin: """
+        let result = await cluster.skiffctl(["apply", "-f", "-"], stdin: """
             apiVersion: v1
             kind: Service
             metadata: {name: pinned}

@@ -39,12 +39,13 @@ extension ClusterHarness {
 
     func startController(_ executable: String, arguments: [String]) throws -> ControllerProcess {
         let process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        // A bare name is one of the built executables; an absolute path (e.g. /usr/bin/env ip netns exec ...) runs as is.
+        process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : Self.binDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SKIFF_CONFIG"] = directory.appendingPathComponent("no-config").path
         process.environment = environment
-        let logURL = directory.appendingPathComponent("\(executable).log")
+        let logURL = directory.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log

@@ -25,16 +25,21 @@ extension ClusterHarness {
     }
 
     /// Runs dig against 127.0.0.1:`port` (one try, one second) and returns its output.
-    func dig(port: Int, _ arguments: [String]) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.digPath)
-        process.arguments = ["@127.0.0.1", "-p", "\(port)", "+time=1", "+tries=1"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        do { try process.run() } catch { return "dig failed to start: \(error)" }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    func dig(port: Int, _ arguments: [String]) async -> String {
+        let output = await CommandRunner.run(Self.digPath, ["@127.0.0.1", "-p", "\(port)", "+time=1", "+tries=1"] + arguments)
+        return output.stdout + output.stderr
+    }
+
+    /// The port of "metrics listening on http://127.0.0.1:PORT" in a log.
+    static func loggedMetricsPort(_ log: String) -> Int? {
+        guard let range = log.range(of: "metrics listening on http://127.0.0.1:") else { return nil }
+        return Int(log[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// GET `url` with curl (nil if curl is missing or fails).
+    func curlBody(_ url: String) async -> String? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") else { return nil }
+        let output = await CommandRunner.run("/usr/bin/curl", ["-sf", "--max-time", "2", url])
+        return output.status == 0 ? output.stdout : nil
     }
 }

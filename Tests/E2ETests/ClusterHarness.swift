@@ -49,7 +49,7 @@ final class ClusterHarness: @unchecked Sendable {
         apiserver = process
         try await waitUntil("apiserver answers", timeout: .seconds(30)) {
             guard process.isRunning else { throw HarnessError("apiserver exited with \(process.terminationStatus):\n\(self.log)") }
-            return self.skiffctl(["get", "namespaces"]).status == 0
+            return await self.skiffctl(["get", "namespaces"]).status == 0
         }
     }
 
@@ -65,32 +65,15 @@ final class ClusterHarness: @unchecked Sendable {
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = CommandRunner.Output
 
     /// Runs skiffctl against this cluster.
     @discardableResult
-    func skiffctl(_ arguments: [String], stdin: String? = nil) -> Output {
-        let process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent("skiffctl")
-        process.arguments = ["--server", server, "--request-timeout", "10s"] + arguments
+    func skiffctl(_ arguments: [String], stdin: String? = nil) async -> Output {
         var environment = ProcessInfo.processInfo.environment
         environment["SKIFF_CONFIG"] = directory.appendingPathComponent("no-config").path
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        do { try process.run() } catch { return Output(status: -1, stdout: "", stderr: "\(error)") }
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try? input.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return await CommandRunner.run(Self.binDirectory.appendingPathComponent("skiffctl").path,
+                                       ["--server", server, "--request-timeout", "10s"] + arguments, environment: environment, stdin: stdin)
     }
 
     /// Writes a manifest file into the test directory and returns its path.

@@ -54,9 +54,9 @@ import Testing
         defer { client.close() }
         let view = EndpointsView(client: client)
 
-        try apply(cluster, ["-f", try cluster.write("web.yaml", Self.manifest)])
+        try await apply(cluster, ["-f", try cluster.write("web.yaml", Self.manifest)])
         let allReady = (1...3).map { Self.status($0, ready: true) }.joined(separator: "---\n")
-        try apply(cluster, ["--subresource", "status", "-f", try cluster.write("ready.yaml", allReady)])
+        try await apply(cluster, ["--subresource", "status", "-f", try cluster.write("ready.yaml", allReady)])
         try await view.wait("3 ready endpoints", ready: ["10.244.0.1", "10.244.0.2", "10.244.0.3"], notReady: [], controller)
         let slice = try #require(try await view.slices().first)
         #expect(slice.ports == [EndpointSlicePort(name: "http", protocol: "TCP", port: 8080)])
@@ -72,20 +72,20 @@ import Testing
         defer { writes.stop() }
         try await writes.waitUntilCurrent(view)
         let before = writes.updates
-        try apply(cluster, ["-f", try cluster.write("label.yaml", Self.manifest.replacingOccurrences(
+        try await apply(cluster, ["-f", try cluster.write("label.yaml", Self.manifest.replacingOccurrences(
             of: "name: web-1, labels: {app: web}", with: "name: web-1, labels: {app: web, tier: front}"))])
-        try apply(cluster, ["--subresource", "status", "-f", try cluster.write("two.yaml", Self.status(2, ready: false))])
+        try await apply(cluster, ["--subresource", "status", "-f", try cluster.write("two.yaml", Self.status(2, ready: false))])
         try await view.wait("web-2 not ready", ready: ["10.244.0.1", "10.244.0.3"], notReady: ["10.244.0.2"], controller)
         try await writes.waitUntilCurrent(view)
         #expect(writes.updates.endpoints == before.endpoints + 1)
         #expect(writes.updates.slices == before.slices + 1)
 
-        try expect(cluster.skiffctl(["delete", "pod", "web-3"]).status == 0)
+        try expect(await cluster.skiffctl(["delete", "pod", "web-3"]).status == 0)
         try await view.wait("web-3 gone", ready: ["10.244.0.1"], notReady: ["10.244.0.2"], controller)
 
         #expect(try await cluster.stopAPIServer(signal: SIGTERM) == 0)
         try await cluster.startAPIServer()
-        try apply(cluster, ["--subresource", "status", "-f", try cluster.write("two-ready.yaml", Self.status(2, ready: true))])
+        try await apply(cluster, ["--subresource", "status", "-f", try cluster.write("two-ready.yaml", Self.status(2, ready: true))])
         try await view.wait("caught up after the restart", ready: ["10.244.0.1", "10.244.0.2"], notReady: [], controller)
 
         // Endpoints removed behind the controller's back are written again.
@@ -95,7 +95,7 @@ import Testing
         }
         try await view.wait("the same endpoints again", ready: ["10.244.0.1", "10.244.0.2"], notReady: [], controller)
 
-        try expect(cluster.skiffctl(["delete", "service", "web"]).status == 0)
+        try expect(await cluster.skiffctl(["delete", "service", "web"]).status == 0)
         try await waitUntil("Endpoints and slices deleted with the Service", timeout: .seconds(10)) {
             let endpoints = try await view.endpointsIfPresent()
             let slices = try await view.slices()
@@ -120,13 +120,13 @@ import Testing
         let writes = try WriteCounter(cluster, connection)
         defer { writes.stop() }
 
-        try apply(cluster, ["-f", try cluster.write("web.yaml", Self.manifest)])
+        try await apply(cluster, ["-f", try cluster.write("web.yaml", Self.manifest)])
         try await view.wait("empty endpoints", ready: [], notReady: [], controller)
         try await writes.waitUntilCurrent(view)
         let before = writes.updates
 
         let allReady = (1...3).map { Self.status($0, ready: true) }.joined(separator: "---\n")
-        try apply(cluster, ["--subresource", "status", "-f", try cluster.write("ready.yaml", allReady)])
+        try await apply(cluster, ["--subresource", "status", "-f", try cluster.write("ready.yaml", allReady)])
         try await view.wait("3 ready endpoints", ready: ["10.244.0.1", "10.244.0.2", "10.244.0.3"], notReady: [], controller)
         try await writes.waitUntilCurrent(view)
         #expect(writes.updates.endpoints == before.endpoints + 1)
@@ -135,8 +135,40 @@ import Testing
         try await cluster.stopAPIServer()
     }
 
-    private func apply(_ cluster: ClusterHarness, _ arguments: [String]) throws {
-        let output = cluster.skiffctl(["apply"] + arguments)
+    /// A Service deleted while the controller is down leaves its Endpoints behind, and no event concerns them:
+    /// the controller removes them at start (Kubernetes' checkLeftoverEndpoints).
+    @Test func leftoversOfServicesDeletedWhileDownAreRemovedAtStart() async throws {
+        let cluster = try ClusterHarness()
+        try await cluster.startAPIServer()
+        let first = try cluster.startEndpointsController(extraArguments: ["--log-level", "debug"])
+        let client = try APIClient(config: APIClientConfig(server: cluster.server, timeout: .seconds(2)))
+        defer { client.close() }
+        let view = EndpointsView(client: client)
+        try await apply(cluster, ["-f", try cluster.write("web.yaml", Self.manifest)])
+        try await view.wait("empty endpoints", ready: [], notReady: [], first)
+        #expect(try await first.stop() == 0, "\(first.log)")
+
+        try expect(await cluster.skiffctl(["delete", "service", "web"]).status == 0)
+        #expect(try await view.endpointsIfPresent() != nil, "the apiserver itself removed the Endpoints: nothing left over to test")
+        // Without its slice, the Endpoints object is the only trace (a slice alone would enqueue the key through
+        // its own add event).
+        let slices = try await view.slices()
+        #expect(slices.count == 1)
+        for slice in slices { _ = try await client.delete(EndpointSlice.self, namespace: "default", name: slice.name) }
+
+        let second = try cluster.startEndpointsController(extraArguments: ["--log-level", "debug"])
+        try await waitUntil("leftover Endpoints removed", timeout: .seconds(10)) {
+            guard second.isRunning else { throw HarnessError("endpoints-controller exited:\n\(second.log)") }
+            let endpoints = try await view.endpointsIfPresent()
+            let slices = try await view.slices()
+            return endpoints == nil && slices.isEmpty
+        }
+        #expect(try await second.stop() == 0, "\(second.log)")
+        try await cluster.stopAPIServer()
+    }
+
+    private func apply(_ cluster: ClusterHarness, _ arguments: [String]) async throws {
+        let output = await cluster.skiffctl(["apply"] + arguments)
         try expect(output.status == 0, "skiffctl apply \(arguments): \(output.stdout)\(output.stderr)")
     }
 

@@ -17,25 +17,25 @@ import Testing
         """
     }
 
-    func create(_ name: String, in cluster: ClusterHarness) throws {
-        let created = cluster.skiffctl(["create", "-f", try cluster.write("\(name).yaml", Self.manifest(name))])
+    func create(_ name: String, in cluster: ClusterHarness) async throws {
+        let created = await cluster.skiffctl(["create", "-f", try cluster.write("\(name).yaml", Self.manifest(name))])
         #expect(created.status == 0, "\(created.stderr)")
     }
 
     @Test func watchStreamsAcrossAnAPIServerRestart() async throws {
         let cluster = try ClusterHarness()
         try await cluster.startAPIServer()
-        try create("before", in: cluster)
+        try await create("before", in: cluster)
 
         // --watch-timeout only bounds a test that goes wrong; the watch is ended by SIGTERM below.
         let watch = try cluster.streamSkiffctl(["get", "svc", "-w", "-o", "name", "--watch-timeout", "60s"])
         try await watch.waitForLine("service/before")
-        try create("during", in: cluster)
+        try await create("during", in: cluster)
         try await watch.waitForLine("service/during")
 
         try await cluster.stopAPIServer(signal: SIGTERM)
         try await cluster.startAPIServer()
-        try create("after-restart", in: cluster)
+        try await create("after-restart", in: cluster)
         try await watch.waitForLine("service/after-restart", timeout: .seconds(30))
 
         let status = try await watch.stop(signal: SIGTERM)
@@ -49,13 +49,13 @@ import Testing
     @Test func tableRowsDeletionsAndSIGINT() async throws {
         let cluster = try ClusterHarness()
         try await cluster.startAPIServer()
-        try create("web", in: cluster)
+        try await create("web", in: cluster)
 
         let watch = try cluster.streamSkiffctl(["get", "svc", "web", "-w", "--output-watch-events", "--watch-timeout", "60s"])
         try await waitUntil("the initial row", timeout: .seconds(20)) { watch.lines.contains { $0.hasPrefix("ADDED ") && $0.contains(" web ") } }
         #expect(watch.lines.first?.hasPrefix("EVENT ") == true, "\(watch.lines)")
-        try create("other", in: cluster)
-        let deleted = cluster.skiffctl(["delete", "svc", "web"])
+        try await create("other", in: cluster)
+        let deleted = await cluster.skiffctl(["delete", "svc", "web"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
         try await waitUntil("the deletion row", timeout: .seconds(20)) { watch.lines.contains { $0.hasPrefix("DELETED ") && $0.contains(" web ") } }
         #expect(!watch.lines.contains { $0.contains(" other ") }, "a name filters events: \(watch.lines)")

@@ -1,6 +1,7 @@
 import Logging
 @testable import SkiffMessaging
 import Synchronization
+import SkiffTesting
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct ControllerTests {

@@ -1,4 +1,5 @@
 import SkiffMessaging
+import SkiffTesting
 import Testing
 
 @Suite struct RateLimiterTests {

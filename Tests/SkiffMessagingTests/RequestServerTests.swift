@@ -48,7 +48,7 @@ import Testing
         let server = try echoServer()
         let tag = Data("SKIFF/1".utf8)
         func id(_ value: UInt8) -> Data { Data([0, 0, 0, 0, 0, 0, 0, value]) }
-        let replies = try exchange(with: server.endpoint, [
+        let replies = try await exchange(with: server.endpoint, [
             [Data("garbage".utf8)],                                              // no id: dropped
             [tag, id(1), Data("{nope".utf8), Data()],                             // bad JSON
             [tag, id(2), Data(#"{"verb":"patch"}"#.utf8), Data()],                // unknown verb
@@ -57,7 +57,7 @@ import Testing
             [tag, Data([1, 2]), Data(#"{"verb":"get"}"#.utf8), Data()],           // no readable id: dropped
             [tag, id(5), Data(#"{"verb":"get","name":"ok"}"#.utf8), Data()],      // fine
         ], expecting: 5).sorted { $0.id < $1.id }  // handlers run concurrently: replies come in any order
-        #expect(replies.map(\.id) == [1, 2, 3, 4, 5], "nothing answered the messages without an id")
+        try #require(replies.map(\.id) == [1, 2, 3, 4, 5], "nothing answered the messages without an id")
         for reply in replies.prefix(4) {
             #expect(reply.response.code == 400)
             let status = try #require(try JSONSerialization.jsonObject(with: reply.response.body) as? [String: Any])
@@ -180,11 +180,22 @@ import Testing
     }
 
     /// Sends raw multipart messages from a plain DEALER and collects `count` replies (5 s at most).
-    private func exchange(with endpoint: String, _ messages: [[Data]], expecting count: Int) throws -> [(id: UInt64, response: Response)] {
+    /// Sends raw frames from a DEALER and collects `count` replies (5 s at most). The blocking socket calls run on
+    /// a thread of their own: on the cooperative pool (2 threads on a 2-core machine) they could starve the very
+    /// server tasks that answer them.
+    private func exchange(with endpoint: String, _ messages: [[Data]], expecting count: Int) async throws -> [(id: UInt64, response: Response)] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try Self.blockingExchange(with: endpoint, messages, expecting: count) })
+            }.start()
+        }
+    }
+
+    private static func blockingExchange(with endpoint: String, _ messages: [[Data]], expecting count: Int) throws -> [(id: UInt64, response: Response)] {
         let dealer = try ZMQSocket(.dealer)
         try dealer.setOption(ZMQ_LINGER, 0)
         try dealer.connect(endpoint)
-        for message in messages { #expect(try dealer.send(message) == .sent) }
+        for message in messages where try dealer.send(message) != .sent { throw MessagingError(.zmq, "send failed") }
         var replies: [(id: UInt64, response: Response)] = []
         let deadline = ContinuousClock.now + .seconds(5)
         while replies.count < count, ContinuousClock.now < deadline {

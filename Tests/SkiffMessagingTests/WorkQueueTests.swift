@@ -1,4 +1,5 @@
 @testable import SkiffMessaging
+import SkiffTesting
 import Testing
 
 struct ReconcileFailure: Error, Equatable {}

@@ -6,18 +6,59 @@ import SkiffStore
 
 /// Turns requests from the request socket into registry calls and their results into responses.
 /// Every failure becomes a Kubernetes-shaped Status body; nothing thrown escapes.
+///
+/// With a `gate`, every request is authenticated and authorized before it is routed (401/403 otherwise); without
+/// one (no --token-file), every request is system:admin. With an `audit` log, every request leaves a line there.
 struct RequestHandler: Sendable {
     let registry: Registry
     let namespaces: NamespaceFinalizer
     let watchEndpoint: String
     let logger: Logger
+    var gate: RequestGate? = nil
+    var audit: AuditLog? = nil
 
     func handle(_ request: Request) async -> Response {
+        var user: UserInfo? = .admin
+        var response: Response
+        var decision = "allow"
+        if let gate {
+            let checked = await gate.check(request)
+            user = checked.user
+            if let refusal = checked.refusal {
+                decision = refusal.code == 401 || refusal.code == 403 ? "deny" : "allow"
+                response = Response(code: refusal.code, body: ObjectCodec.encode(refusal))
+                record(request, user: user, decision: decision, code: response.code)
+                return response
+            }
+        }
         do {
-            return try await route(request)
+            response = try await route(request)
+            if let gate, Self.changesPolicy(request) {
+                // The commit observer updates the policy too, but only after this reply may have gone out: reload
+                // now so the writer's next request is judged by what it just wrote.
+                do { try await gate.policy.load(from: registry.store) } catch { logger.warning("reloading the RBAC policy failed: \(error)") }
+            }
         } catch {
             if error.code >= 500 { logger.error("\(request.verb.rawValue) \(request.resource) \(request.namespace)/\(request.name): \(error.message ?? "")") }
-            return Response(code: error.code, body: ObjectCodec.encode(error))
+            response = Response(code: error.code, body: ObjectCodec.encode(error))
+        }
+        record(request, user: user, decision: decision, code: response.code)
+        return response
+    }
+
+    private func record(_ request: Request, user: UserInfo?, decision: String, code: Int) {
+        guard let audit else { return }
+        audit.record(AuditEvent(
+            time: Date(), user: user?.name ?? "", groups: user?.groups ?? [], verb: request.verb.rawValue, resource: request.resource,
+            namespace: request.namespace, name: request.name, decision: decision, code: code))
+    }
+
+    /// A write that may have changed a Role, ClusterRole or binding.
+    static func changesPolicy(_ request: Request) -> Bool {
+        switch request.verb {
+        case .get, .list, .discover: return false
+        case .apply: return request.body.range(of: Data(RBAC.group.utf8)) != nil
+        default: return PolicyCache.resources.contains(request.resource) || PolicyCache.resources.contains(request.resource.split(separator: ".").first.map(String.init) ?? "")
         }
     }
 
@@ -39,6 +80,10 @@ struct RequestHandler: Sendable {
         switch request.verb {
         case .get:
             try requireName(request)
+            if request.params["history"] == "true" {
+                let since = request.params["since"].flatMap { Int64($0) } ?? 0
+                return Response(code: 200, body: try await registry.history(T.self, namespace: request.namespace, name: request.name, since: since))
+            }
             return Response(code: 200, body: try await registry.get(T.self, namespace: request.namespace, name: request.name).value)
         case .list:
             let selector = try labelSelector(request)
@@ -62,7 +107,9 @@ struct RequestHandler: Sendable {
             if T.resource == Namespace.resource {
                 return Response(code: 200, body: try await namespaces.delete(name: request.name, dryRun: dryRun))
             }
-            let body = try await registry.delete(T.self, namespace: request.namespace, name: request.name, precondition: request.params["resourceVersion"], dryRun: dryRun)
+            let body = try await registry.delete(
+                T.self, namespace: request.namespace, name: request.name, precondition: request.params["resourceVersion"],
+                gracePeriod: request.params["gracePeriodSeconds"].flatMap { Int64($0) }, dryRun: dryRun)
             return Response(code: 200, body: body)
         case .apply:
             return try await apply(request)

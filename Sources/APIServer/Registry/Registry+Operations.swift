@@ -35,12 +35,17 @@ extension Registry {
     }
 
     /// Deletes one object; returns it as it was. Services free their ClusterIP and NodePorts once the delete commits.
-    func delete<T: APIObject>(_ type: T.Type, namespace: String, name: String, precondition: String?, dryRun: Bool) async throws(Status) -> Data {
+    /// Pods on a node terminate gracefully first (see `terminatePodGracefully`); `gracePeriod` overrides theirs.
+    func delete<T: APIObject>(_ type: T.Type, namespace: String, name: String, precondition: String?, gracePeriod: Int64? = nil,
+                              dryRun: Bool) async throws(Status) -> Data {
         let current = try await get(T.self, namespace: namespace, name: name)
         if let precondition, !precondition.isEmpty, precondition != String(current.modRevision) {
             throw .conflict(T.resource, name, "the object has been modified (resourceVersion \(precondition) is stale, current is \(current.modRevision))")
         }
         if dryRun { return current.value }
+        if T.resource == Pod.resource, let terminating = try await terminatePodGracefully(current, gracePeriod: gracePeriod) {
+            return terminating
+        }
         var plan = try planDelete(T.self, current: current)
         _ = try await commit([plan])
         plan.reservation = Reservation()

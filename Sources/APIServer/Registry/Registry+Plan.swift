@@ -93,6 +93,12 @@ extension Registry {
     /// Fields the server filled in that a user's manifest usually leaves out: an update that omits them keeps
     /// them (Kubernetes does the same for clusterIP), so applying the same manifest twice changes nothing.
     static func keepServerOwnedSpec<T: APIObject>(_ object: inout T, from old: T) {
+        // A Pod's binding is the scheduler's: re-applying a manifest without nodeName keeps it.
+        if var pod = object as? Pod, let oldPod = old as? Pod, (pod.spec?.nodeName ?? "").isEmpty, pod.spec != nil {
+            pod.spec?.nodeName = oldPod.spec?.nodeName
+            if let typed = pod as? T { object = typed }
+            return
+        }
         guard var service = object as? Service, let oldService = old as? Service, var spec = service.spec else { return }
         let oldSpec = oldService.spec
         if spec.type ?? oldSpec?.type == oldSpec?.type {

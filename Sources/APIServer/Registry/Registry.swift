@@ -91,3 +91,27 @@ struct PlannedWrite: Sendable {
 
     mutating func rollback() { reservation.rollback() }
 }
+
+extension Registry {
+    /// The versions of one object written at or after revision `since` still in the store's history, oldest
+    /// first, with commit times: an `ObjectHistory` body spliced from the stored bytes. 404 when there are none.
+    func history<T: APIObject>(_ type: T.Type, namespace: String, name: String, since: Int64) async throws(Status) -> Data {
+        let entries: [StoreHistoryEntry]
+        do {
+            entries = try await store.history(of: Self.key(T.resource, namespace: namespace, name: name), since: since)
+        } catch {
+            throw .from(error, resource: T.resource, name: name)
+        }
+        guard !entries.isEmpty else { throw .notFound(T.resource, name) }
+        var body = Data(#"{"kind":"ObjectHistory","items":["#.utf8)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            let committed = entry.committed.map { "\"\(MicroTime($0).rfc3339)\"" } ?? "null"
+            body.append(Data(#"{"revision":\#(entry.object.modRevision),"type":"\#(entry.type.rawValue)","committed":\#(committed),"object":"#.utf8))
+            body.append(entry.object.value)
+            body.append(UInt8(ascii: "}"))
+        }
+        body.append(Data("]}".utf8))
+        return body
+    }
+}

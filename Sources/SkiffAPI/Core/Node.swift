@@ -24,6 +24,11 @@ public struct NodeSpec: Codable, Sendable, Equatable {
     public var providerID: String?
     public var unschedulable: Bool?
     public var taints: [JSONValue]?
+
+    public init(podCIDR: String? = nil, podCIDRs: [String]? = nil) {
+        self.podCIDR = podCIDR
+        self.podCIDRs = podCIDRs
+    }
 }
 
 public struct NodeStatus: Codable, Sendable, Equatable {
@@ -33,12 +38,23 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var allocatable: [String: String]?
     public var nodeInfo: JSONValue?
     public var daemonEndpoints: JSONValue?
+
+    public init(addresses: [NodeAddress]? = nil, conditions: [NodeCondition]? = nil, capacity: [String: String]? = nil) {
+        self.addresses = addresses
+        self.conditions = conditions
+        self.capacity = capacity
+    }
 }
 
 public struct NodeAddress: Codable, Sendable, Equatable {
     /// InternalIP, ExternalIP or Hostname.
     public var type: String
     public var address: String
+
+    public init(type: String, address: String) {
+        self.type = type
+        self.address = address
+    }
 }
 
 public struct NodeCondition: Codable, Sendable, Equatable {
@@ -48,6 +64,16 @@ public struct NodeCondition: Codable, Sendable, Equatable {
     public var lastTransitionTime: Timestamp?
     public var reason: String?
     public var message: String?
+
+    public init(type: String, status: String, lastHeartbeatTime: Timestamp? = nil, lastTransitionTime: Timestamp? = nil,
+                reason: String? = nil, message: String? = nil) {
+        self.type = type
+        self.status = status
+        self.lastHeartbeatTime = lastHeartbeatTime
+        self.lastTransitionTime = lastTransitionTime
+        self.reason = reason
+        self.message = message
+    }
 }
 
 extension Node {

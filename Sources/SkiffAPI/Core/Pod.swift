@@ -109,10 +109,21 @@ public struct Probe: Codable, Sendable, Equatable {
     public var successThreshold: Int?
     public var failureThreshold: Int?
     public var terminationGracePeriodSeconds: Int64?
+
+    public init(exec: ExecAction? = nil, httpGet: HTTPGetAction? = nil, tcpSocket: TCPSocketAction? = nil,
+                periodSeconds: Int? = nil, failureThreshold: Int? = nil) {
+        self.exec = exec
+        self.httpGet = httpGet
+        self.tcpSocket = tcpSocket
+        self.periodSeconds = periodSeconds
+        self.failureThreshold = failureThreshold
+    }
 }
 
 public struct ExecAction: Codable, Sendable, Equatable {
     public var command: [String]?
+
+    public init(command: [String]?) { self.command = command }
 }
 
 public struct HTTPGetAction: Codable, Sendable, Equatable {
@@ -121,6 +132,12 @@ public struct HTTPGetAction: Codable, Sendable, Equatable {
     public var host: String?
     public var scheme: String?
     public var httpHeaders: [HTTPHeader]?
+
+    public init(path: String? = nil, port: IntOrString, host: String? = nil) {
+        self.path = path
+        self.port = port
+        self.host = host
+    }
 }
 
 public struct HTTPHeader: Codable, Sendable, Equatable {
@@ -131,6 +148,11 @@ public struct HTTPHeader: Codable, Sendable, Equatable {
 public struct TCPSocketAction: Codable, Sendable, Equatable {
     public var port: IntOrString
     public var host: String?
+
+    public init(port: IntOrString, host: String? = nil) {
+        self.port = port
+        self.host = host
+    }
 }
 
 public struct GRPCAction: Codable, Sendable, Equatable {
@@ -161,10 +183,14 @@ public struct PodStatus: Codable, Sendable, Equatable {
 
 public struct PodIP: Codable, Sendable, Equatable {
     public var ip: String
+
+    public init(ip: String) { self.ip = ip }
 }
 
 public struct HostIP: Codable, Sendable, Equatable {
     public var ip: String
+
+    public init(ip: String) { self.ip = ip }
 }
 
 public struct PodCondition: Codable, Sendable, Equatable {
@@ -196,6 +222,17 @@ public struct ContainerStatus: Codable, Sendable, Equatable {
     public var started: Bool?
     public var state: JSONValue?
     public var lastState: JSONValue?
+
+    public init(name: String, ready: Bool, restartCount: Int = 0, image: String? = nil, started: Bool? = nil,
+                state: JSONValue? = nil, lastState: JSONValue? = nil) {
+        self.name = name
+        self.ready = ready
+        self.restartCount = restartCount
+        self.image = image
+        self.started = started
+        self.state = state
+        self.lastState = lastState
+    }
 }
 
 extension Pod {

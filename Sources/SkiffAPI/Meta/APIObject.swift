@@ -59,7 +59,8 @@ extension APIObject {
 /// Every kind Skiff serves, for lookups by kind, plural, singular or short name.
 public enum Resources {
     public static let all: [any APIObject.Type] = [
-        Namespace.self, Service.self, Pod.self, Endpoints.self, EndpointSlice.self, Node.self,
+        Namespace.self, Service.self, Pod.self, Endpoints.self, EndpointSlice.self, Node.self, Lease.self,
+        Role.self, ClusterRole.self, RoleBinding.self, ClusterRoleBinding.self,
     ]
 
     /// The type for a manifest's `apiVersion` and `kind`.

@@ -11,6 +11,11 @@ public enum Validation {
         case let endpoints as Endpoints: endpoints.validate()
         case let slice as EndpointSlice: slice.validate()
         case let node as Node: node.validate()
+        case let lease as Lease: lease.validate()
+        case let role as Role: role.validate()
+        case let role as ClusterRole: role.validate()
+        case let binding as RoleBinding: binding.validate()
+        case let binding as ClusterRoleBinding: binding.validate()
         default: [.invalid(.root("kind"), type(of: object).resource.kind, "no validation is defined for this kind")]
         }
     }
@@ -24,6 +29,11 @@ public enum Validation {
         case let (new as Endpoints, old as Endpoints): new.validateUpdate(from: old)
         case let (new as EndpointSlice, old as EndpointSlice): new.validateUpdate(from: old)
         case let (new as Node, old as Node): new.validateUpdate(from: old)
+        case let (new as Lease, old as Lease): new.validateUpdate(from: old)
+        case let (new as Role, old as Role): new.validateUpdate(from: old)
+        case let (new as ClusterRole, old as ClusterRole): new.validateUpdate(from: old)
+        case let (new as RoleBinding, old as RoleBinding): new.validateUpdate(from: old)
+        case let (new as ClusterRoleBinding, old as ClusterRoleBinding): new.validateUpdate(from: old)
         default:
             [.invalid(.root("kind"), type(of: new).resource.kind, "may not change from \(type(of: old).resource.kind)")]
         }

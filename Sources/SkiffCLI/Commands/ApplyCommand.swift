@@ -13,11 +13,14 @@ public struct ApplyCommand: CLICommand {
     public var dryRun: DryRun
     /// "status": write only the status of existing objects (update-status), e.g. to set a Pod's IP and readiness.
     public var subresource: String?
+    /// Wait until the applied Services are served by DNS and programmed on every Ready node; nil: do not wait.
+    public var waitTimeout: Duration?
 
-    public init(manifests: ManifestOptions, dryRun: DryRun = .none, subresource: String? = nil) {
+    public init(manifests: ManifestOptions, dryRun: DryRun = .none, subresource: String? = nil, waitTimeout: Duration? = nil) {
         self.manifests = manifests
         self.dryRun = dryRun
         self.subresource = subresource
+        self.waitTimeout = waitTimeout
     }
 
     public func run(_ context: CLIContext) async throws {
@@ -37,8 +40,14 @@ public struct ApplyCommand: CLICommand {
             for result in results {
                 context.console.out("\(ObjectOutput.name(result.object)) \(result.action.rawValue)\(dryRun.suffix)\n")
             }
+            if let waitTimeout, dryRun == .none, results.contains(where: { $0.object is Service }) {
+                // The Services' own revisions: DNS and proxies act on Services (and their slices), not on Pods.
+                let revision = results.compactMap { ($0.object as? Service)?.metadata.resourceVersion.flatMap { Int64($0) } }.max() ?? 0
+                let waited = try await ApplyWaiter(client: context.client, revision: revision, timeout: waitTimeout).wait()
+                let ms = Double(waited.components.seconds) * 1000 + Double(waited.components.attoseconds) / 1e15
+                context.console.out(String(format: "served: in DNS and on every Ready node's proxy at revision %lld (waited %.0f ms)\n", revision, ms))
+            }
         }
-        // `apply --wait` (a later issue) waits here for the applied revisions to be acted on.
     }
 
     /// Sends one atomic apply; a refusal about particular objects is printed at their place in the manifests.

@@ -3,7 +3,9 @@ import SkiffAPI
 import SkiffMessaging
 
 /// `skiffctl delete KIND NAME... | KIND/NAME... | KIND -l SELECTOR | KIND --all | -f FILE [--ignore-not-found]
-/// [--dry-run=none|client|server]`. Prints `service "ent" deleted` per object, as kubectl.
+/// [--dry-run=none|client|server] [--grace-period N] [--force]`. Prints `service "ent" deleted` per object, as
+/// kubectl. A Pod on a node terminates gracefully (its kubelet stops it, then it is gone); `--grace-period`
+/// overrides its terminationGracePeriodSeconds and `--force` (grace 0) removes it at once.
 public struct DeleteCommand: CLICommand {
     public var arguments: [String]
     public var manifests: ManifestOptions
@@ -11,15 +13,17 @@ public struct DeleteCommand: CLICommand {
     public var all: Bool
     public var ignoreNotFound: Bool
     public var dryRun: DryRun
+    public var gracePeriod: Int64?
 
     public init(arguments: [String], manifests: ManifestOptions = ManifestOptions(files: []), selector: String? = nil,
-                all: Bool = false, ignoreNotFound: Bool = false, dryRun: DryRun = .none) {
+                all: Bool = false, ignoreNotFound: Bool = false, dryRun: DryRun = .none, gracePeriod: Int64? = nil) {
         self.arguments = arguments
         self.manifests = manifests
         self.selector = selector
         self.all = all
         self.ignoreNotFound = ignoreNotFound
         self.dryRun = dryRun
+        self.gracePeriod = gracePeriod
     }
 
     /// One object to delete, and the file it came from (for messages).
@@ -38,7 +42,8 @@ public struct DeleteCommand: CLICommand {
             let label = "\(target.type.resource.qualifiedSingular) \(String(reflecting: target.name))"
             do {
                 if dryRun != .client {
-                    try await fetcher.delete(target.type, namespace: target.namespace, name: target.name, dryRun: dryRun == .server)
+                    try await fetcher.delete(target.type, namespace: target.namespace, name: target.name, dryRun: dryRun == .server,
+                                             gracePeriod: gracePeriod)
                 }
                 context.console.out("\(label) deleted\(dryRun.suffix)\n")
             } catch {

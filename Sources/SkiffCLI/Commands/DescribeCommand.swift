@@ -60,14 +60,16 @@ public struct DescribeCommand: CLICommand {
         }
     }
 
-    /// A Service's page lists the addresses of its Endpoints object (same name), when there is one.
+    /// A Service's page lists the addresses of its Endpoints object (same name), when there is one, and its
+    /// registration timeline.
     private func related(of object: any APIObject, fetcher: Fetcher) async throws -> DescribeRelated {
         guard let service = object as? Service else { return DescribeRelated() }
+        var related = DescribeRelated()
         do {
             let fetched = try await fetcher.get(Endpoints.self, namespace: service.namespace, name: service.name)
-            return DescribeRelated(endpoints: fetched.object as? Endpoints)
-        } catch let error as APIError where error.isNotFound {
-            return DescribeRelated()
-        }
+            related.endpoints = fetched.object as? Endpoints
+        } catch let error as APIError where error.isNotFound {}
+        related.timeline = try await RegistrationFetcher(fetcher: fetcher).timeline(of: service)
+        return related
     }
 }

@@ -8,6 +8,8 @@ public struct CLIError: Error, Sendable, Equatable, CustomStringConvertible {
         case manifest
         /// A reply from the apiserver that cannot be used (not JSON, an unexpected shape).
         case reply
+        /// A wait (`apply --wait`) ran out of time.
+        case timeout
         /// Everything was reported on stderr already; just exit 1.
         case reported
     }

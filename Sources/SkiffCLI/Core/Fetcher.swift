@@ -22,11 +22,27 @@ struct Fetcher: Sendable {
         return try FetchedObject.items(type, listData: data)
     }
 
-    func delete(_ type: any APIObject.Type, namespace: String, name: String, dryRun: Bool) async throws(APIError) {
+    /// The versions of one object from revision `since` on, with commit times; nil when it has none.
+    func history<T: APIObject>(_ type: T.Type, namespace: String, name: String, since: Int64) async throws -> ObjectHistory<T>? {
         let resource = type.resource
+        do {
+            let data = try await client.raw(Request(
+                verb: .get, resource: resource.plural, namespace: resource.namespaced ? namespace : "", name: name,
+                params: ["history": "true", "since": String(since)]))
+            return try JSONDecoder().decode(ObjectHistory<T>.self, from: data)
+        } catch let error as APIError where error.isNotFound {
+            return nil
+        } catch let error as DecodingError {
+            throw CLIError(.reply, "the history of \(resource.singular) \(String(reflecting: name)) does not decode: \(error)")
+        }
+    }
+
+    func delete(_ type: any APIObject.Type, namespace: String, name: String, dryRun: Bool, gracePeriod: Int64? = nil) async throws(APIError) {
+        let resource = type.resource
+        var params = dryRun ? ["dryRun": "All"] : [:]
+        if let gracePeriod { params["gracePeriodSeconds"] = String(gracePeriod) }
         _ = try await client.raw(Request(
-            verb: .delete, resource: resource.plural, namespace: resource.namespaced ? namespace : "", name: name,
-            params: dryRun ? ["dryRun": "All"] : [:]))
+            verb: .delete, resource: resource.plural, namespace: resource.namespaced ? namespace : "", name: name, params: params))
     }
 }
 

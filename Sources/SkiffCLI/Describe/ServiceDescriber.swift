@@ -4,7 +4,7 @@ import SkiffAPI
 /// `describe service`, in kubectl's layout (describeService). The Endpoints lines come from the Endpoints
 /// object of the same name.
 enum ServiceDescriber {
-    static func describe(_ service: Service, endpoints: Endpoints?, writer: inout DescribeWriter) {
+    static func describe(_ service: Service, endpoints: Endpoints?, timeline: RegistrationTimeline? = nil, writer: inout DescribeWriter) {
         let spec = service.spec ?? ServiceSpec()
         writer.header(service)
         writer.write(0, "Selector:\t\(Text.labels(spec.selector))\n")
@@ -37,6 +37,12 @@ enum ServiceDescriber {
             writer.write(0, "LoadBalancer Source Ranges:\t\(ranges.joined(separator: ","))\n")
         }
         if let distribution = spec.trafficDistribution { writer.write(0, "Traffic Distribution:\t\(distribution)\n") }
+        if let timeline {
+            writer.write(0, "Registration:\n")
+            writer.write(1, "Step\tAfter\tDetail\n")
+            writer.write(1, "----\t-----\t------\n")
+            for step in timeline.steps { writer.write(1, "\(step.name)\t\(timeline.offset(step))\t\(step.detail)\n") }
+        }
         writer.events()
     }
 }

@@ -70,6 +70,9 @@ public enum TablePrinter {
         case is EndpointSlice.Type: EndpointSliceTable.columns
         case is Namespace.Type: NamespaceTable.columns
         case is Node.Type: NodeTable.columns(wide: wide)
+        case is Lease.Type: ["NAME", "HOLDER", "AGE"]
+        case is Role.Type, is ClusterRole.Type: ["NAME", "CREATED AT"]
+        case is RoleBinding.Type, is ClusterRoleBinding.Type: ["NAME", "ROLE", "AGE"] + (wide ? ["USERS", "GROUPS", "SERVICEACCOUNTS"] : [])
         default: ["NAME", "AGE"]
         }
     }
@@ -83,7 +86,25 @@ public enum TablePrinter {
         case let slice as EndpointSlice: return EndpointSliceTable.row(slice, now: now)
         case let namespace as Namespace: return NamespaceTable.row(namespace, now: now)
         case let node as Node: return NodeTable.row(node, wide: wide, now: now)
+        case let lease as Lease: return [lease.name, lease.spec?.holderIdentity ?? "", Age.since(lease.metadata.creationTimestamp, now: now)]
+        case let role as Role: return [role.name, role.metadata.creationTimestamp?.rfc3339 ?? ""]
+        case let role as ClusterRole: return [role.name, role.metadata.creationTimestamp?.rfc3339 ?? ""]
+        case let binding as RoleBinding: return bindingRow(binding, binding.roleRef, binding.subjects ?? [], wide: wide, now: now)
+        case let binding as ClusterRoleBinding: return bindingRow(binding, binding.roleRef, binding.subjects ?? [], wide: wide, now: now)
         default: return [object.name, Age.since(object.metadata.creationTimestamp, now: now)]
         }
+    }
+
+    /// kubectl's printRoleBinding: ROLE is `Kind/name`; -o wide lists the subjects by kind.
+    private static func bindingRow(_ object: any APIObject, _ ref: RoleRef, _ subjects: [Subject], wide: Bool, now: Date) -> [String] {
+        var row = [object.name, "\(ref.kind)/\(ref.name)", Age.since(object.metadata.creationTimestamp, now: now)]
+        if wide {
+            func names(_ kind: String) -> String {
+                subjects.filter { $0.kind == kind }.map { kind == Subject.serviceAccount ? "\($0.namespace ?? "")/\($0.name)" : $0.name }
+                    .joined(separator: ", ")
+            }
+            row += [names(Subject.user), names(Subject.group), names(Subject.serviceAccount)]
+        }
+        return row
     }
 }

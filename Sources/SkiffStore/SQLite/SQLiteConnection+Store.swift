@@ -104,6 +104,31 @@ extension SQLiteConnection {
             .text(object.key.name), .blob(object.value), .int(object.createRevision))
     }
 
+    func recordCommitTime(_ revision: Revision, _ time: Double) throws {
+        try execute("INSERT INTO commit_times (rev, time) VALUES (?1, ?2)", .int(revision), .double(time))
+    }
+
+    /// The stored versions of `key` from revision `since` on (revision order), each with the time its revision
+    /// committed.
+    func history(of key: StoreKey, since: Revision) throws -> [StoreHistoryEntry] {
+        var entries: [StoreHistoryEntry] = []
+        let sql = """
+            SELECT h.rev, h.type, h.value, h.create_rev,
+                   (SELECT time FROM commit_times c WHERE c.rev >= h.rev ORDER BY c.rev LIMIT 1)
+            FROM history h WHERE h.resource = ?1 AND h.namespace = ?2 AND h.name = ?3 AND h.rev >= ?4 ORDER BY h.rev
+            """
+        try query(sql, [.text(key.resource), .text(key.namespace), .text(key.name), .int(since)]) { row in
+            let revision = row.int(0)
+            guard let type = EventType(rawValue: row.text(1)) else {
+                throw StoreError.io("\(path) is damaged: history row \(revision) has unknown type \(row.text(1))")
+            }
+            let object = StoredObject(key: key, value: row.blob(2), createRevision: row.int(3), modRevision: revision)
+            let time = row.isNull(4) || row.double(4) <= 0 ? nil : Date(timeIntervalSince1970: row.double(4))
+            entries.append(StoreHistoryEntry(type: type, object: object, committed: time))
+        }
+        return entries
+    }
+
     func setCurrentRevision(_ revision: Revision) throws {
         try execute("UPDATE meta SET current_rev = ?1 WHERE id = 1", .int(revision))
     }

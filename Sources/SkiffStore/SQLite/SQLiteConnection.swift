@@ -4,6 +4,7 @@ import Foundation
 /// A value bound to a statement parameter.
 enum SQLValue {
     case int(Int64)
+    case double(Double)
     case text(String)
     case blob(Data)
 }
@@ -120,6 +121,8 @@ final class SQLiteConnection: @unchecked Sendable {
             switch value {
             case .int(let number):
                 rc = sqlite3_bind_int64(statement, index, number)
+            case .double(let number):
+                rc = sqlite3_bind_double(statement, index, number)
             case .text(let text):
                 rc = sqlite3_bind_text(statement, index, text, -1, transient)
             case .blob(let data) where data.isEmpty:
@@ -137,6 +140,10 @@ struct SQLiteRow {
     fileprivate let statement: OpaquePointer
 
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }

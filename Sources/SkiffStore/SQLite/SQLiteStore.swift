@@ -128,6 +128,10 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func history(of key: StoreKey, since: Revision = 0) async throws -> [StoreHistoryEntry] {
+        try await reads.read { try $0.history(of: key, since: since) }
+    }
+
     public func write(_ write: StoreWrite) async throws -> StoreEvent {
         try await submit([write])[0]
     }

@@ -14,6 +14,10 @@
 ///                                               one row per committed write: the event log (`events(after:)` is a rowid
 ///                                               range) and the versions for list-at-revision. A delete's row keeps the
 ///                                               last value. INDEX history_key(resource, namespace, name, rev).
+/// commit_times(rev PRIMARY KEY, time)           one row per transaction: its last revision and the wall-clock time
+///                                               (Unix seconds) it committed; a revision committed at the time of the
+///                                               first row at or above it (time 0: unknown). Added to version 1 files
+///                                               when they open.
 /// ```
 ///
 /// State at revision R (for R >= compacted_rev): for each key, its last history row with rev <= R, unless that row is a
@@ -48,6 +52,7 @@ enum StoreSchema {
             create_rev INTEGER NOT NULL
         );
         CREATE INDEX history_key ON history (resource, namespace, name, rev);
+        CREATE TABLE commit_times (rev INTEGER PRIMARY KEY, time REAL NOT NULL);
         INSERT INTO meta (id, current_rev, compacted_rev) VALUES (1, 0, 0);
         INSERT INTO schema_version (version) VALUES (1);
         """
@@ -76,6 +81,14 @@ enum StoreSchema {
                 for statement in create.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
                     try connection.execute(String(statement))
                 }
+            }
+            // Files made before commit times were kept get the (additive) table now, with one row of time 0 that
+            // marks every revision so far as committed at an unknown time.
+            let hasTimes = try connection.queryOne(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'commit_times'", []) { $0.int(0) }
+            if hasTimes == 0 {
+                try connection.execute("CREATE TABLE commit_times (rev INTEGER PRIMARY KEY, time REAL NOT NULL)")
+                try connection.execute("INSERT INTO commit_times (rev, time) SELECT current_rev, 0 FROM meta WHERE current_rev > 0")
             }
             let found = try connection.queryOne("SELECT version FROM schema_version", []) { $0.int(0) }
             guard found == version else {

@@ -98,7 +98,10 @@ final class StoreWriter: @unchecked Sendable {
             for request in batch {
                 outcomes.append(try apply(request.writes, after: &next))
             }
-            if next != currentRevision { try connection.setCurrentRevision(next) }
+            if next != currentRevision {
+                try connection.setCurrentRevision(next)
+                try connection.recordCommitTime(next, Date().timeIntervalSince1970)
+            }
             try connection.execute("COMMIT")
         } catch {
             if !connection.isAutocommit { try? connection.execute("ROLLBACK") }

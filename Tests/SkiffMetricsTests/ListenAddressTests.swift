@@ -1,4 +1,4 @@
-import ClusterDNS
+import SkiffMetrics
 import Testing
 
 @Suite struct ListenAddressTests {
@@ -14,6 +14,6 @@ import Testing
 
     @Test(arguments: ["127.0.0.1", ":53", "127.0.0.1:65536", "127.0.0.1:x"])
     func rejects(text: String) {
-        #expect(throws: ClusterDNSError.self) { try ListenAddress(parsing: text) }
+        #expect(throws: MetricsError.self) { try ListenAddress(parsing: text) }
     }
 }

@@ -1,4 +1,4 @@
-/// Go-style duration flags (`--batch-period 100ms`), as kube-controller-manager's: a sequence of a number and
+/// Go durations (`--batch-period 100ms`, metav1.Duration), as kube-controller-manager's flags: a sequence of a number and
 /// a unit (`ns`, `us`, `ms`, `s`, `m`, `h`), e.g. `1m30s` or `1.5s`; a bare `0` is zero.
 public enum DurationFlag {
     /// nil when `text` is not a non-negative duration.

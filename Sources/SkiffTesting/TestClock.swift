@@ -2,14 +2,14 @@ import Synchronization
 
 /// A clock that moves only when the test calls `advance(by:)`, so backoff and delays are checked exactly
 /// and without waiting. Sleepers whose deadline is reached are woken by `advance`; cancelled sleepers throw.
-final class TestClock: Clock {
-    struct Instant: InstantProtocol {
+public final class TestClock: Clock, Sendable {
+    public struct Instant: InstantProtocol {
         /// Time since the clock was made.
-        var offset: Duration
+        public var offset: Duration
 
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper {
@@ -36,13 +36,15 @@ final class TestClock: Clock {
 
     private let state = Mutex(State())
 
-    var now: Instant { state.withLock { $0.now } }
-    var minimumResolution: Duration { .zero }
+    public init() {}
+
+    public var now: Instant { state.withLock { $0.now } }
+    public var minimumResolution: Duration { .zero }
 
     /// Deadlines of the pending sleepers, as offsets from the clock's start, earliest first.
-    var deadlines: [Duration] { state.withLock { $0.sleepers.map(\.deadline.offset).sorted() } }
+    public var deadlines: [Duration] { state.withLock { $0.sleepers.map(\.deadline.offset).sorted() } }
 
-    func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
+    public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
         let id: Int? = state.withLock { state in
             guard deadline > state.now else { return nil }
@@ -80,7 +82,7 @@ final class TestClock: Clock {
     }
 
     /// Moves time forward and wakes every sleeper whose deadline has been reached, earliest first.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         precondition(duration >= .zero)
         let due: [Sleeper] = state.withLock { state in
             state.now = state.now.advanced(by: duration)
@@ -93,7 +95,7 @@ final class TestClock: Clock {
     }
 
     /// Suspends until at least `count` tasks sleep on this clock.
-    func waitForSleepers(_ count: Int = 1) async {
+    public func waitForSleepers(_ count: Int = 1) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state in
                 if state.sleepers.count >= count { return true }
