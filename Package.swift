@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // System libraries, found through pkg-config (Debian: libzmq3-dev, libyaml-dev, libsqlite3-dev).
@@ -178,6 +179,8 @@ let package = Package(
         .testTarget(name: "SkiffMetricsTests", dependencies: ["SkiffMetrics"]),
         .testTarget(name: "NodeProxyTests", dependencies: ["NodeProxy", "SkiffTesting"]),
         .testTarget(name: "KubeletTests", dependencies: ["Kubelet"]),
-        .testTarget(name: "E2ETests", dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML"]),
+        .testTarget(
+            name: "E2ETests",
+            dependencies: ["SkiffAPI", "SkiffMessaging", "SkiffYAML", .product(name: "Subprocess", package: "swift-subprocess")]),
     ]
 )

@@ -70,10 +70,9 @@ final class ClusterHarness: @unchecked Sendable {
     /// Runs skiffctl against this cluster.
     @discardableResult
     func skiffctl(_ arguments: [String], stdin: String? = nil) async -> Output {
-        var environment = ProcessInfo.processInfo.environment
-        environment["SKIFF_CONFIG"] = directory.appendingPathComponent("no-config").path
-        return await CommandRunner.run(Self.binDirectory.appendingPathComponent("skiffctl").path,
-                                       ["--server", server, "--request-timeout", "10s"] + arguments, environment: environment, stdin: stdin)
+        await CommandRunner.run(Self.binDirectory.appendingPathComponent("skiffctl").path,
+                                ["--server", server, "--request-timeout", "10s"] + arguments,
+                                environment: ["SKIFF_CONFIG": directory.appendingPathComponent("no-config").path], stdin: stdin)
     }
 
     /// Writes a manifest file into the test directory and returns its path.

@@ -1,9 +1,16 @@
 import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
-/// Runs a command to completion and collects its output, on a thread of its own.
+/// Runs a command to completion and collects its output, with swift-subprocess.
 ///
-/// Waiting for a child process blocks a thread; on Swift's cooperative pool (two threads on a two-core machine)
-/// a few such waits in parallel tests starve the in-process servers of other tests, which then time out. Every
+/// Waiting for a child process with Foundation's `Process` blocks a thread; on Swift's cooperative pool (two
+/// threads on a two-core machine) a few such waits in parallel tests starve the in-process servers of other
+/// tests, which then time out; and Foundation's `Process.run` crashed when many tests launched at once. Every
 /// end-to-end test runs its commands (skiffctl, dig, curl, ip) through here.
 enum CommandRunner {
     struct Output: Sendable {
@@ -12,13 +19,22 @@ enum CommandRunner {
         var stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                     stdin: String? = nil) async -> Output {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: runBlocking(executable, arguments, environment: environment, stdin: stdin)) }
-            // Foundation's Process.run copies onto the stack more than a Thread's default 512 KiB holds.
-            thread.stackSize = 8 << 20
-            thread.start()
+        var overrides: [Environment.Key: String?] = [:]
+        for (key, value) in environment { if let key = Environment.Key(rawValue: key) { overrides[key] = value } }
+        let program: Executable = executable.hasPrefix("/") ? .path(FilePath(executable)) : .name(executable)
+        do {
+            let result = try await Subprocess.run(
+                program, arguments: Arguments(arguments), environment: .inherit.updating(overrides),
+                input: .string(stdin ?? ""), output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+            let status: Int32 = switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+            return Output(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+        } catch {
+            return Output(status: -1, stdout: "", stderr: "\(error)")
         }
     }
 
