@@ -25,11 +25,11 @@ BINARIES := apiserver skiffctl endpoints-controller coredns-controller kube-prox
 # SwiftPM's .build/<config> link when swift is not on PATH (e.g. under sudo).
 bin_path = $$($(SWIFT) build -c $(1) $(SWIFTFLAGS) --show-bin-path 2>/dev/null || echo "$$PWD/.build/$(1)")
 
-.PHONY: help deps build up down status logs restart test bench install clean
+.PHONY: help deps build up down status logs restart test test-compose bench install clean
 
 help: ## List targets and variables
 	@echo "Skiff make targets:"
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-9s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 	@echo
 	@echo "Variables (make VAR=value TARGET):"
 	@awk -F '#' '/^[A-Z_]+ \?=/ { split($$1, v, / *\?= */); d = $$2; sub(/^[ \t]+/, "", d); \
@@ -65,6 +65,10 @@ restart: deps ## Rebuild, then stop and start the cluster
 test: deps ## swift build (debug, for the E2E tests' executables), then swift test [TEST_FILTER]
 	$(SWIFT) build $(SWIFTFLAGS)
 	$(SWIFT) test $(SWIFTFLAGS) $(if $(TEST_FILTER),--filter '$(TEST_FILTER)')
+
+test-compose: deps ## compose/ for real (root): own Docker engine in a netns, 3 nodes, apply/dig/curl
+	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
+	@SKIFF_BIN="$(call bin_path,$(CONFIG))" bash scripts/test-compose.sh
 
 bench: deps ## swift build -c release, then scripts/bench.sh
 	$(SWIFT) build -c release $(SWIFTFLAGS)

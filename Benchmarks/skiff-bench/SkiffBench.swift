@@ -17,7 +17,7 @@ struct SkiffBench: AsyncParsableCommand {
     @Option(help: "Services stored before measuring the apiserver's memory.")
     var memoryServices: Int = 10_000
 
-    @Option(help: "Which benchmarks to run: apiserver, watch or all.")
+    @Option(help: "Which benchmarks to run: apiserver, watch, endpoints, dns, proxy or all.")
     var suite: BenchSuite = .all
 
     @OptionGroup var watch: WatchBenchOptions
@@ -28,12 +28,16 @@ struct SkiffBench: AsyncParsableCommand {
     @Option(help: "Pod readiness flips per second in the endpoints-controller run.")
     var endpointsRate: Int = 100
 
+    @Option(parsing: .upToNextOption, help: "Service counts of the kube-proxy nftables run (5 endpoints each).")
+    var proxyServices: [Int] = [1_000, 10_000, 30_000]
+
     func run() async throws {
         print("# Skiff apiserver benchmark — \(Machine.describe())\n")
         if suite == .all || suite == .apiserver { try await runAPIServerSuite() }
         if suite == .all || suite == .watch { try await WatchSuite(bin: bin, options: watch).run() }
         if suite == .all || suite == .endpoints { try await EndpointsSuite(bin: bin, services: endpointsServices, rate: endpointsRate).run() }
         if suite == .all || suite == .dns { try await DNSSuite(bin: bin).run() }
+        if suite == .all || suite == .proxy { try await ProxySuite(sizes: proxyServices).run() }
     }
 
     private func runAPIServerSuite() async throws {
@@ -52,6 +56,7 @@ struct SkiffBench: AsyncParsableCommand {
         }
 
         let listed = try await ListLoad(connection: connection).run()
+        try await AuthBench(bin: bin, creates: min(creates, 4_000)).run()
         print(String(format: "\nList of all %d services in one request: %.1f ms (%.1f MB)", listed.count, listed.milliseconds, Double(listed.bytes) / 1e6))
 
         // Memory on a fresh store holding exactly `memoryServices` Services.

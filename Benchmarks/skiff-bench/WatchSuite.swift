@@ -3,7 +3,7 @@ import Foundation
 
 /// Which benchmarks `skiff-bench` runs.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case apiserver, watch, endpoints, dns, all
+    case apiserver, watch, endpoints, dns, proxy, all
 }
 
 /// Settings of the watch suite (issue 3).

@@ -5,7 +5,17 @@ import Synchronization
 ///
 /// Each continuation is resumed exactly once: whoever removes it under the lock resumes it.
 final class WorkQueueWaiters<Key: Sendable>: Sendable {
-    typealias Continuation = CheckedContinuation<Key?, Never>
+    typealias Continuation = CheckedContinuation<Wake, Never>
+
+    /// Why a parked `next()` resumes.
+    enum Wake: Sendable {
+        /// Here is a key to process.
+        case key(Key)
+        /// Keys were queued while this waiter was between its ticket and parking: look at the queue again.
+        case retry
+        /// Shut down or cancelled: return nil.
+        case stop
+    }
 
     private struct State {
         var nextTicket: UInt64 = 0
@@ -13,6 +23,8 @@ final class WorkQueueWaiters<Key: Sendable>: Sendable {
         var unparked: Set<UInt64> = []
         /// Tickets cancelled before their continuation was parked.
         var cancelledEarly: Set<UInt64> = []
+        /// Tickets not yet parked when keys were left queued with no parked waiter to take them.
+        var missedKeys: Set<UInt64> = []
         /// Parked continuations, oldest first.
         var parked: [(ticket: UInt64, continuation: Continuation)] = []
     }
@@ -29,13 +41,21 @@ final class WorkQueueWaiters<Key: Sendable>: Sendable {
     }
 
     func park(_ ticket: UInt64, _ continuation: Continuation) {
-        let cancelled = state.withLock { state in
+        let wake: Wake? = state.withLock { state in
             state.unparked.remove(ticket)
-            if state.cancelledEarly.remove(ticket) != nil { return true }
+            let missed = state.missedKeys.remove(ticket) != nil
+            if state.cancelledEarly.remove(ticket) != nil { return .stop }
+            if missed { return .retry }
             state.parked.append((ticket, continuation))
-            return false
+            return nil
         }
-        if cancelled { continuation.resume(returning: nil) }
+        if let wake { continuation.resume(returning: wake) }
+    }
+
+    /// Keys are queued and no waiter is parked to take them: a waiter between its ticket and parking (the queue's
+    /// actor may run in that window) must look at the queue again instead of sleeping.
+    func keysLeftQueued() {
+        state.withLock { state in state.missedKeys.formUnion(state.unparked) }
     }
 
     /// Resumes the ticket's task with nil if it is still waiting; a task already given a key keeps it.
@@ -47,7 +67,7 @@ final class WorkQueueWaiters<Key: Sendable>: Sendable {
             if state.unparked.contains(ticket) { state.cancelledEarly.insert(ticket) }
             return nil
         }
-        continuation?.resume(returning: nil)
+        continuation?.resume(returning: .stop)
     }
 
     /// How many tasks wait (for tests and metrics).

@@ -66,18 +66,25 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Suspends while no key is ready. Returns nil after `shutDown()` once the queued keys are drained, and
     /// when the calling task is cancelled (before or while waiting), so a worker loop ends with its task.
     public func next() async -> Key? {
-        if Task.isCancelled { return nil }
-        if let key = queue.popFirst() {
-            startProcessing(key)
-            return key
-        }
-        if isShuttingDown { return nil }
-        let waiters = self.waiters
-        let ticket = waiters.ticket()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { waiters.park(ticket, $0) }
-        } onCancel: {
-            waiters.cancel(ticket)
+        while true {
+            if Task.isCancelled { return nil }
+            if let key = queue.popFirst() {
+                startProcessing(key)
+                return key
+            }
+            if isShuttingDown { return nil }
+            let waiters = self.waiters
+            let ticket = waiters.ticket()
+            let wake = await withTaskCancellationHandler {
+                await withCheckedContinuation { waiters.park(ticket, $0) }
+            } onCancel: {
+                waiters.cancel(ticket)
+            }
+            switch wake {
+            case .key(let key): return key
+            case .stop: return nil
+            case .retry: continue
+            }
         }
     }
 
@@ -108,7 +115,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         isShuttingDown = true
         delayed.removeAll()
         rescheduleTimer()
-        for waiter in waiters.takeAll() { waiter.resume(returning: nil) }
+        for waiter in waiters.takeAll() { waiter.resume(returning: .stop) }
     }
 
     /// The number of keys ready to be handed out (not counting processing or delayed ones).
@@ -129,7 +136,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         while !queue.isEmpty, let waiter = waiters.takeFirst() {
             let key = queue.popFirst()!
             startProcessing(key)
-            waiter.resume(returning: key)
+            waiter.resume(returning: .key(key))
         }
+        if !queue.isEmpty { waiters.keysLeftQueued() }
     }
 }

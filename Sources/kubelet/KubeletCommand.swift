@@ -71,7 +71,9 @@ extension KubeletCommand {
                                           rootDirectory: URL(fileURLWithPath: rootDir, isDirectory: true))
             options.heartbeatInterval = DurationFlag.parse(heartbeatInterval) ?? .seconds(10)
             options.informer.token = clientConfig.token
-            options.selfExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            // The running binary itself (argv[0] may be a bare name found through PATH).
+            options.selfExecutable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
             if podNetwork == "netns" {
                 let allocator = try PodIPAllocator(cidr: podCIDR)
                 options.podNetwork = NamespacePodNetwork(
