@@ -44,13 +44,7 @@ final class APIServerProcess: @unchecked Sendable {
         return rssMiB()
     }
 
-    func rssMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { return 0 }
-        return kib / 1024
-    }
+    func rssMiB() -> Double { Machine.rssMiB(of: process.processIdentifier) }
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
@@ -59,6 +53,15 @@ final class APIServerProcess: @unchecked Sendable {
 }
 
 enum Machine {
+    /// The resident set size of process `pid` in MiB (0 when it is gone).
+    static func rssMiB(of pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kib / 1024
+    }
+
     static func describe() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?

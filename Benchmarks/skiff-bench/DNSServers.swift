@@ -70,13 +70,7 @@ final class DNSServerProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    func rssMiB() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { return 0 }
-        return kib / 1024
-    }
+    func rssMiB() -> Double { Machine.rssMiB(of: process.processIdentifier) }
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }

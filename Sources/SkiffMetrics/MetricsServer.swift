@@ -20,6 +20,16 @@ public final class MetricsServer: Sendable {
     /// The port the listener got.
     public var port: Int { channel.localAddress?.port ?? 0 }
 
+    /// The server for an executable's `--metrics-listen` flag: nil when the flag is empty (metrics off); otherwise
+    /// bound, with its address logged (a port 0 resolved), ready to join the executable's ServiceGroup.
+    public static func forFlag(_ listen: String, programmed: ProgrammedRevisions?, logger: Logger) async throws -> MetricsServer? {
+        guard !listen.isEmpty else { return nil }
+        let address = try ListenAddress(parsing: listen)
+        let server = try await bind(address, programmed: programmed, logger: logger)
+        logger.info("metrics listening on http://\(ListenAddress(host: address.host, port: server.port))/metrics")
+        return server
+    }
+
     public static func bind(_ address: ListenAddress, registry: PrometheusCollectorRegistry = MetricsBackend.registry,
                             programmed: ProgrammedRevisions? = nil,
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,

@@ -80,10 +80,7 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
         let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress, metrics: metrics), store: store, forwarder: forwarder, logger: logger)
         logger.info("DNS server listening on \(ListenAddress(host: listenAddress.host, port: server.port)) (udp and tcp)")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
-        if !metricsListen.isEmpty {
-            let address = try ListenAddress(parsing: metricsListen)
-            let metricsServer = try await MetricsServer.bind(address, programmed: programmed, logger: logger)
-            logger.info("metrics listening on http://\(ListenAddress(host: address.host, port: metricsServer.port))/metrics")
+        if let metricsServer = try await MetricsServer.forFlag(metricsListen, programmed: programmed, logger: logger) {
             services.append(.init(service: metricsServer))
         }
 

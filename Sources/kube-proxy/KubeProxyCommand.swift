@@ -77,10 +77,7 @@ struct KubeProxyCommand: AsyncParsableCommand {
             connection: connection, proxier: proxier, options: options, progress: progress, programmed: programmed,
             metrics: ProxyMetrics(mode: mode), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if !metricsListen.isEmpty {
-            let address = try ListenAddress(parsing: metricsListen)
-            let metricsServer = try await MetricsServer.bind(address, programmed: programmed, logger: logger)
-            logger.info("metrics listening on http://\(ListenAddress(host: address.host, port: metricsServer.port))/metrics")
+        if let metricsServer = try await MetricsServer.forFlag(metricsListen, programmed: programmed, logger: logger) {
             services.append(.init(service: metricsServer))
         }
         services.append(.init(service: controller))
