@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes a cluster's credentials and RBAC policy into DATA/auth (mode 0700; every file 0600):
 #
-#   scripts/auth-bootstrap.sh DATA NODES SERVER
+#   scripts/auth-bootstrap.sh DATA NODES SERVER [SERVER_KEY]
 #
 #   tokens.csv                 the apiserver's --token-file (token,user,uid,"groups"), one identity per component
 #   policy.yaml                the apiserver's --authorization-policy: manifests/policy/default-rbac.yaml plus,
@@ -10,14 +10,16 @@
 #   endpoints-controller.config, coredns.config
 #   node-N.config              node N's kubelet and kube-proxy (user system:node:node-N, group system:nodes)
 #
-# Each .config holds `server: SERVER` and `token: ...` (SkiffCommand's --config format). Tokens are 128-bit random
+# Each .config holds `server: SERVER`, `token: ...` and, given SERVER_KEY (the apiserver's CURVE public key, from
+# `apiserver keygen DATA/auth/apiserver.key`, which cluster.sh runs first), `server-key: SERVER_KEY`
+# (SkiffCommand's --config format). Tokens are 128-bit random
 # hex from /dev/urandom. Re-running keeps existing tokens (restarts do not invalidate configs) and adds what is
 # missing, e.g. nodes when NODES grows; the policy is rewritten each time.
 set -euo pipefail
 
-usage() { printf 'usage: %s DATA NODES SERVER\n' "$0" >&2; exit 2; }
-(( $# == 3 )) || usage
-DATA="$1" NODES="$2" SERVER="$3"
+usage() { printf 'usage: %s DATA NODES SERVER [SERVER_KEY]\n' "$0" >&2; exit 2; }
+(( $# == 3 || $# == 4 )) || usage
+DATA="$1" NODES="$2" SERVER="$3" SERVER_KEY="${4:-}"
 if ! [[ "$NODES" =~ ^[0-9]+$ ]] || (( 10#$NODES < 1 )); then
   printf 'auth-bootstrap: NODES must be a positive number, not %s\n' "$NODES" >&2
   exit 2
@@ -51,6 +53,7 @@ write_config() {
   token="$(token_for "$user" "$groups")"
   tmp="$(mktemp "$AUTH/.$name.XXXXXX")"
   printf '# %s: written by scripts/auth-bootstrap.sh\nserver: %s\ntoken: %s\n' "$user" "$SERVER" "$token" >"$tmp"
+  [[ -z "$SERVER_KEY" ]] || printf 'server-key: %s\n' "$SERVER_KEY" >>"$tmp"
   chmod 0600 -- "$tmp"
   mv -f -- "$tmp" "$AUTH/$name.config"
 }

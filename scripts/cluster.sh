@@ -58,7 +58,7 @@ POLL=0.2                # seconds between readiness polls
 #   args   the arguments; {data} {server} {watch} {dns} {service_cidr} {node} {n} {pod_cidr} {node_ip}
 #          {proxy_mode} {pod_network} are filled in (the last four depend on the topology)
 COMPONENTS=(
-  "apiserver             cluster  api  host --data-dir {data}/data --listen {server} --watch-listen {watch} --service-cidr {service_cidr} --token-file {data}/auth/tokens.csv --authorization-policy {data}/auth/policy.yaml --audit-log {data}/logs/audit.log"
+  "apiserver             cluster  api  host --data-dir {data}/data --listen {server} --watch-listen {watch} --service-cidr {service_cidr} --token-file {data}/auth/tokens.csv --authorization-policy {data}/auth/policy.yaml --audit-log {data}/logs/audit.log --curve-secret-key-file {data}/auth/apiserver.key"
   "endpoints-controller  cluster  -    host --server {server} --config {data}/auth/endpoints-controller.config"
   "coredns-controller    cluster  dns  lan  --server {server} --config {data}/auth/coredns.config --dns-listen {dns}"
   "kube-proxy            node     -    node --server {server} --config {data}/auth/{node}.config --node {node} --mode {proxy_mode}"
@@ -329,15 +329,16 @@ write_config() {
     CONFIG_NOTE="kept your $CONFIG_FILE (not written by make up); this cluster's admin credentials: --config $DATA/auth/admin.config"
     return 0
   fi
-  local dir tmp server token
+  local dir tmp server token server_key
   server="$(client_server)"
   token="$(sed -n 's/^token: *//p' "$DATA/auth/admin.config")"
+  server_key="$(sed -n 's/^server-key: *//p' "$DATA/auth/admin.config")"
   dir="$(dirname -- "$CONFIG_FILE")"
   if [[ ! -d "$dir" ]]; then mkdir -p -- "$(dirname -- "$dir")" && mkdir -m 0700 -- "$dir"; fi
   tmp="$(mktemp "$dir/.config.XXXXXX")"
   # shellcheck disable=SC2016 # the backticks are text for the reader
-  printf '%s (scripts/cluster.sh), and rewritten by each `make up`.\n# Delete the line above to keep your own edits.\nserver: %s\ntoken: %s\n' \
-    "$CONFIG_MARK" "$server" "$token" >"$tmp"
+  printf '%s (scripts/cluster.sh), and rewritten by each `make up`.\n# Delete the line above to keep your own edits.\nserver: %s\ntoken: %s\nserver-key: %s\n' \
+    "$CONFIG_MARK" "$server" "$token" "$server_key" >"$tmp"
   chmod 0600 -- "$tmp"
   mv -f -- "$tmp" "$CONFIG_FILE"
   CONFIG_NOTE="skiffctl config: $CONFIG_FILE (server: $server)"
@@ -371,8 +372,6 @@ cmd_up() {
     bash "$ROOT/scripts/netns-topology.sh" up "$NODES"
   fi
   printf '%s\n' "$TOPOLOGY" >"$DATA/run/topology"
-  # Credentials and RBAC policy: a token per component, mode 0600 in $DATA/auth (kept across restarts).
-  bash "$ROOT/scripts/auth-bootstrap.sh" "$DATA" "$NODES" "$(client_server)" >/dev/null
 
   local bin_dir="${SKIFF_BIN:-}"
   if [[ -z "$bin_dir" ]]; then
@@ -384,6 +383,12 @@ cmd_up() {
     [[ -x "$bin_dir/$need" ]] || die "$need is not built in $bin_dir: run \`make build\` (or set SKIFF_BIN)"
   done
   link_binaries "$bin_dir"
+  # The apiserver's CURVE key pair (secret key mode 0600, kept across restarts), then the credentials and RBAC
+  # policy: a token per component and the server's public key in every config, mode 0600 in $DATA/auth.
+  ( umask 077 && mkdir -p -- "$DATA/auth" ) && chmod 0700 -- "$DATA/auth"
+  local server_key
+  server_key="$("$bin_dir/apiserver" keygen "$DATA/auth/apiserver.key")" || die "apiserver keygen $DATA/auth/apiserver.key failed"
+  bash "$ROOT/scripts/auth-bootstrap.sh" "$DATA" "$NODES" "$(client_server)" "$server_key" >/dev/null
   ensure_free "$LISTEN"
   ensure_free "$WATCH"
 

@@ -38,21 +38,37 @@ public final class APIServer: ServiceLifecycle.Service {
         ])
         registry = Registry(store: store, admission: admission)
         finalizer = NamespaceFinalizer(registry: registry, logger: logger)
-        publisher = try WatchPublisher(endpoint: options.watchListen, options: options.watch, logger: logger)
-        // Clients are told the bound endpoint, so a tcp port 0 (tests) resolves to the real one.
-        var handler = RequestHandler(registry: registry, namespaces: finalizer, watchEndpoint: publisher.boundEndpoint, logger: logger)
+        let curve = try options.curveSecretKeyFile.map { try CurveKeyPair.load(secretKeyFile: $0.path) }
+        audit = try options.auditLog.map { try AuditLog(path: $0.path, maxSizeMB: options.auditLogMaxSizeMB) }
+        let authenticator: Authenticator
         if let tokenFile = options.tokenFile {
             let tokens = try TokenFile.load(path: tokenFile.path)
-            handler.gate = RequestGate(authenticator: .tokens(tokens, anonymous: options.anonymousAuth), policy: policy, store: store)
-            logger.info("authentication: \(tokens.users.count) tokens from \(tokenFile.path), anonymous requests \(options.anonymousAuth ? "allowed" : "refused"); authorization: RBAC")
+            authenticator = .tokens(tokens, anonymous: options.anonymousAuth)
+            logger.info("authentication: \(tokens.users.count) tokens from \(tokenFile.path), anonymous requests \(options.anonymousAuth ? "allowed" : "refused"); authorization: RBAC, also of watch subscriptions")
         } else {
+            authenticator = .everyoneIsAdmin
             logger.warning("no --token-file: authentication and authorization are off, every request is system:admin")
         }
+        var watchOptions = options.watch
+        watchOptions.curve = curve
+        let watchGate = WatchGate(authenticator: authenticator, policy: policy, audit: audit, logger: logger)
+        var authorizer: WatchAuthorizer? = nil
+        if authenticator.isEnabled { authorizer = { token, topic in watchGate.authorize(token: token, topic: topic) } }
+        publisher = try WatchPublisher(endpoint: options.watchListen, options: watchOptions, authorizer: authorizer, logger: logger)
+        // Clients are told the bound endpoint, so a tcp port 0 (tests) resolves to the real one.
+        var handler = RequestHandler(registry: registry, namespaces: finalizer, watchEndpoint: publisher.boundEndpoint, logger: logger)
+        if authenticator.isEnabled {
+            handler.gate = RequestGate(authenticator: authenticator, policy: policy, store: store)
+        }
         policyObjects = try options.authorizationPolicy.map { try PolicyFile.load(path: $0.path) } ?? []
-        audit = try options.auditLog.map { try AuditLog(path: $0.path, maxSizeMB: options.auditLogMaxSizeMB) }
         handler.audit = audit
         let gated = handler
-        server = try RequestServer(endpoint: options.listen) { request in await gated.handle(request) }
+        server = try RequestServer(endpoint: options.listen, options: RequestServerOptions(curve: curve)) { request in await gated.handle(request) }
+        if let curve {
+            logger.info("CURVE encryption on the request and watch sockets, server public key \(curve.publicKey)")
+        } else {
+            logger.warning("no CURVE key: the request and watch sockets are plaintext")
+        }
     }
 
     /// The bound request endpoint (resolves a tcp port 0 to the real port).

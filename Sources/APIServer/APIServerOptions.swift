@@ -27,8 +27,33 @@ public struct APIServerOptions: Sendable {
     public var auditLogMaxSizeMB = 100
     /// At most this many Services per namespace (0: unlimited).
     public var maxServicesPerNamespace = 0
+    /// The CURVE secret key file (Z85, mode 0600; `apiserver keygen` writes one): the request and watch sockets are
+    /// encrypted with it. nil: plaintext, which the executable allows on tcp:// only with `--plaintext`.
+    public var curveSecretKeyFile: URL?
+    /// Serve tcp:// endpoints without CURVE (the executable's `--plaintext`); see `checkWireSecurity`.
+    public var plaintext = false
 
     public init(dataDirectory: URL) {
         self.dataDirectory = dataDirectory
     }
+
+    /// Plain TCP only when asked for: a tcp:// endpoint needs a CURVE key or `plaintext`. (ipc:// endpoints are
+    /// protected by file permissions and may go without.) The executable calls this; in-process tests do not.
+    public func checkWireSecurity() throws(ValidationFailure) {
+        if curveSecretKeyFile != nil && plaintext {
+            throw ValidationFailure("--plaintext and --curve-secret-key-file exclude each other")
+        }
+        guard curveSecretKeyFile == nil, !plaintext else { return }
+        let tcp = [listen, watchListen].filter { $0.hasPrefix("tcp://") }
+        guard tcp.isEmpty else {
+            throw ValidationFailure(
+                "refusing to serve \(tcp.joined(separator: " and ")) unencrypted: give --curve-secret-key-file (apiserver keygen makes one) or, to run plaintext on purpose, --plaintext")
+        }
+    }
+}
+
+/// A configuration the apiserver refuses to start with.
+public struct ValidationFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -14,7 +14,7 @@ public final class APIClient: Sendable {
     public init(config: APIClientConfig) throws(APIError) {
         self.config = config
         do {
-            connection = try Connection(endpoint: config.server, options: ConnectionOptions(timeout: config.timeout))
+            connection = try Connection(endpoint: config.server, options: config.connectionOptions)
         } catch {
             throw APIError(transport: error, endpoint: config.server)
         }

@@ -36,6 +36,9 @@ public final class Connection: Sendable {
             reconnectMax: options.reconnectIntervalMax, heartbeat: options.heartbeatInterval,
             heartbeatTimeout: options.heartbeatTimeout)
         try socket.setOption(ZMQ_IMMEDIATE, 1)
+        if let key = options.curveServerKey { try socket.configureCurveClient(serverKey: key) }
+        // Reports failed handshakes (a wrong server key, CURVE on one side only) instead of reconnecting silently.
+        let monitor = try ZMQMonitor(watching: socket)
         // A stable identity across reconnects, so (with ROUTER_HANDOVER on the server) the server's replies reach
         // the new connection when this one is re-established while the server still holds the old one.
         try socket.setOption(ZMQ_ROUTING_ID, bytes: Array("skiff-\(UUID().uuidString)".utf8))
@@ -47,7 +50,8 @@ public final class Connection: Sendable {
 
         // The socket moves to this thread now and is used by nothing else from here on.
         let thread = Thread {
-            ConnectionLoop(socket: socket, mailbox: mailbox, endpoint: endpoint, counters: counters, logger: logger).run()
+            ConnectionLoop(socket: socket, monitor: monitor, curve: options.curveServerKey != nil, mailbox: mailbox,
+                           endpoint: endpoint, counters: counters, logger: logger).run()
         }
         thread.name = "skiff-zmq-dealer"
         thread.start()

@@ -15,7 +15,15 @@ final class ConnectionLoop {
         var sent = false
     }
 
+    /// After this many failed handshakes in a row (ZeroMQ retries with backoff: about 0.7 s) calls waiting for a
+    /// connection fail at once with the reason, and so do new ones until a handshake succeeds. One failure is
+    /// not enough: a server restarting mid-handshake causes one too. A protocol or authentication failure counts
+    /// as all of them: libzmq does not reconnect after one, so the connection is dead for good.
+    static let handshakeFailuresBeforeFailing = 3
+
     private let socket: ZMQSocket
+    private let monitor: ZMQMonitor
+    private let curve: Bool
     private let mailbox: ZMQMailbox<ConnectionCommand>
     private let endpoint: String
     private let counters: ConnectionCounters
@@ -30,9 +38,15 @@ final class ConnectionLoop {
     private var commands: [ConnectionCommand] = []
     private var isRunning = true
     private var failure: MessagingError?
+    /// Failed handshakes since the last one that succeeded, and what the last one reported.
+    private var handshakeFailures = 0
+    private var handshakeError: MessagingError?
 
-    init(socket: ZMQSocket, mailbox: ZMQMailbox<ConnectionCommand>, endpoint: String, counters: ConnectionCounters, logger: Logger) {
+    init(socket: ZMQSocket, monitor: ZMQMonitor, curve: Bool, mailbox: ZMQMailbox<ConnectionCommand>, endpoint: String,
+         counters: ConnectionCounters, logger: Logger) {
         self.socket = socket
+        self.monitor = monitor
+        self.curve = curve
         self.mailbox = mailbox
         self.endpoint = endpoint
         self.counters = counters
@@ -43,6 +57,7 @@ final class ConnectionLoop {
         var items = [
             zmq_pollitem_t(socket: socket.handle, fd: -1, events: 0, revents: 0),
             zmq_pollitem_t(socket: nil, fd: mailbox.fd, events: Int16(ZMQ_POLLIN), revents: 0),
+            zmq_pollitem_t(socket: monitor.socket.handle, fd: -1, events: Int16(ZMQ_POLLIN), revents: 0),
         ]
         while isRunning {
             expireCalls(now: .now)
@@ -54,6 +69,7 @@ final class ConnectionLoop {
                 stop(error)
                 break
             }
+            if items[2].revents != 0 { takeHandshakeEvents() }
             if items[1].revents != 0 { takeCommands() }
             sendUnsent()
             receiveReplies()
@@ -77,6 +93,10 @@ final class ConnectionLoop {
     private func start(_ call: ConnectionCall, now: ContinuousClock.Instant) {
         if call.cancellation.isCancelled.load(ordering: .sequentiallyConsistent) {
             call.continuation.resume(returning: .failure(Self.cancelledError(endpoint, sent: false)))
+            return
+        }
+        if handshakeFailures >= Self.handshakeFailuresBeforeFailing, let handshakeError {
+            call.continuation.resume(returning: .failure(handshakeError))
             return
         }
         var entry = Entry(continuation: call.continuation, timeout: call.timeout, frames: call.frames)
@@ -126,6 +146,34 @@ final class ConnectionLoop {
         }
     }
 
+    private func takeHandshakeEvents() {
+        let events: [ZMQMonitor.Event]
+        do { events = try monitor.take() } catch { stop(error); return }
+        for event in events {
+            switch event {
+            case .succeeded:
+                handshakeFailures = 0
+                handshakeError = nil
+            case .failed(_, let reason, let final):
+                handshakeFailures = final ? max(handshakeFailures + 1, Self.handshakeFailuresBeforeFailing) : handshakeFailures + 1
+                let message = curve
+                    ? "CURVE handshake with \(endpoint) failed (wrong server key?): \(reason)"
+                    : "handshake with \(endpoint) failed (does the apiserver use CURVE? give its public key: --server-key or `server-key:` in the config): \(reason)"
+                if handshakeError?.message != message { logger.error("\(message)") }
+                handshakeError = MessagingError(.unreachable, message + "; the request was not sent")
+            }
+        }
+        guard handshakeFailures >= Self.handshakeFailuresBeforeFailing, let handshakeError else { return }
+        // Every call waiting for a connection was provably not sent: fail it now with the reason.
+        for id in unsent[unsentHead...] {
+            guard let entry = calls[id], !entry.sent else { continue }
+            calls[id] = nil
+            entry.continuation.resume(returning: .failure(handshakeError))
+        }
+        unsent.removeAll(keepingCapacity: true)
+        unsentHead = 0
+    }
+
     private func receiveReplies() {
         // Bounded per turn so that commands and deadlines are served even under a flood of replies.
         for _ in 0..<4096 where isRunning {
@@ -153,7 +201,7 @@ final class ConnectionLoop {
             let seconds = Self.format(entry.timeout)
             let error = entry.sent
                 ? MessagingError(.timeout, "no reply from \(endpoint) within \(seconds); the request may or may not have been applied")
-                : MessagingError(.unreachable, "no connection to \(endpoint) within \(seconds); is the apiserver running?")
+                : handshakeError ?? MessagingError(.unreachable, "no connection to \(endpoint) within \(seconds); is the apiserver running?")
             entry.continuation.resume(returning: .failure(error))
         }
         if deadlines.count > 2 * calls.count + 1024 {
@@ -179,6 +227,7 @@ final class ConnectionLoop {
         }
         calls = [:]
         socket.close()
+        monitor.close()
     }
 
     private func closedError(sent: Bool) -> MessagingError {

@@ -62,7 +62,9 @@ extension Informer {
     }
 
     private func fetchList() async throws(MessagingError) -> InformerList<Object> {
-        let request = Request(verb: .list, resource: Object.resource.plural, namespace: namespace ?? "", token: options.token)
+        // watch=true: the list is authorized for `watch` too, as the subscription that follows it is.
+        let request = Request(verb: .list, resource: Object.resource.plural, namespace: namespace ?? "", token: options.token,
+                              params: ["watch": "true"])
         return try InformerList<Object>.decode(try await call(request))
     }
 

@@ -62,8 +62,10 @@ public final class Informer<Object: APIObject>: Sendable {
             throw MessagingError(.closed, "Informer for \(topic): run() was already called")
         }
         let (state, mailbox, control, options, topic, logger) = (state, mailbox, control, options, topic, logger)
+        let curveServerKey = connection.options.curveServerKey
         let thread = Thread {
-            InformerLoop(state: state, mailbox: mailbox, control: control, options: options, prefix: topic, logger: logger).run()
+            InformerLoop(state: state, mailbox: mailbox, control: control, options: options, prefix: topic,
+                         curveServerKey: curveServerKey, logger: logger).run()
         }
         thread.name = "skiff-zmq-sub"
         thread.start()

@@ -28,6 +28,8 @@ final class InformerLoop<Object: APIObject> {
     private let control: InformerControl
     private let options: InformerOptions
     private let prefix: WatchTopic
+    /// The apiserver's CURVE public key, from the informer's connection (nil: plaintext).
+    private let curveServerKey: String?
     private let logger: Logger
     private let decoder = JSONDecoder()
 
@@ -53,7 +55,8 @@ final class InformerLoop<Object: APIObject> {
     private var isRunning = true
 
     init(state: InformerState<Object>, mailbox: ZMQMailbox<InformerCommand<Object>>, control: InformerControl,
-         options: InformerOptions, prefix: WatchTopic, logger: Logger) {
+         options: InformerOptions, prefix: WatchTopic, curveServerKey: String?, logger: Logger) {
+        self.curveServerKey = curveServerKey
         self.state = state
         self.mailbox = mailbox
         self.control = control
@@ -111,7 +114,11 @@ final class InformerLoop<Object: APIObject> {
             try socket.configureTransport(
                 linger: .zero, highWaterMark: options.receiveHighWaterMark, reconnect: .milliseconds(100),
                 reconnectMax: .seconds(1), heartbeat: options.heartbeatInterval, heartbeatTimeout: options.heartbeatTimeout)
+            if let curveServerKey { try socket.configureCurveClient(serverKey: curveServerKey) }
+            // The topic lets its messages through this socket's own filter; the authorization subscription asks the
+            // apiserver to send them (docs/WATCH.md, "Authorization"). ZeroMQ resends both after every reconnect.
             try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(prefix.description.utf8))
+            try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(WatchSubscription(token: options.token ?? "", topic: prefix).bytes))
             try socket.connect(endpoint)
             self.socket = socket
         } catch {

@@ -42,6 +42,7 @@ public final class RequestServer: Sendable {
         // A client reconnecting with its identity takes over from its old, not yet noticed, dead connection.
         try socket.setOption(ZMQ_ROUTER_HANDOVER, 1)
         try socket.setOption(ZMQ_MAXMSGSIZE, int64: options.maxMessageSize)
+        if let curve = options.curve { try socket.configureCurveServer(curve) }
         try ZMQEndpoint.checkIPCNotInUse(endpoint)
         try socket.bind(endpoint)
         self.endpoint = endpoint

@@ -19,11 +19,14 @@ public struct RequestServerOptions: Sendable {
     public var highWaterMark: Int32
     /// Larger requests make ZeroMQ drop the connection instead of buffering them.
     public var maxMessageSize: Int64
+    /// The server's CURVE key pair: every connection is encrypted, and a client must know the public key. nil:
+    /// plaintext.
+    public var curve: CurveKeyPair?
 
     public init(maxInFlight: Int = 4096, drainTimeout: Duration = .seconds(5),
                 closeGrace: Duration = .milliseconds(200), linger: Duration = .seconds(1),
                 heartbeatInterval: Duration = .seconds(1), heartbeatTimeout: Duration = .seconds(3),
-                highWaterMark: Int32 = 100_000, maxMessageSize: Int64 = 64 << 20) {
+                highWaterMark: Int32 = 100_000, maxMessageSize: Int64 = 64 << 20, curve: CurveKeyPair? = nil) {
         self.maxInFlight = maxInFlight
         self.drainTimeout = drainTimeout
         self.closeGrace = closeGrace
@@ -32,5 +35,6 @@ public struct RequestServerOptions: Sendable {
         self.heartbeatTimeout = heartbeatTimeout
         self.highWaterMark = highWaterMark
         self.maxMessageSize = maxMessageSize
+        self.curve = curve
     }
 }

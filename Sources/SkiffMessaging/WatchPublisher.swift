@@ -39,6 +39,7 @@ public final class WatchPublisher: Sendable {
     /// Random per publisher; in every message, so that subscribers notice a restart.
     public let epoch: UInt64
     public let options: WatchPublisherOptions
+    private let authorizer: WatchAuthorizer?
     private let logger: Logger
     private let mailbox: ZMQMailbox<WatchPublisherCommand>
     private let counters = WatchPublisherCounters()
@@ -46,7 +47,11 @@ public final class WatchPublisher: Sendable {
     private let unstarted: Mutex<ZMQSocket?>
 
     /// Binds at once, so a busy or invalid address fails here.
-    public init(endpoint: String, options: WatchPublisherOptions = .init(),
+    ///
+    /// With an `authorizer`, a subscriber receives a topic only after an authorization subscription
+    /// (`WatchSubscription`) whose token the authorizer accepts for it: the socket runs in manual mode and the
+    /// publisher subscribes each connection itself. Without one, every subscription is served as it comes.
+    public init(endpoint: String, options: WatchPublisherOptions = .init(), authorizer: WatchAuthorizer? = nil,
                 logger: Logger = Logger(label: "skiff.messaging.watch")) throws(MessagingError) {
         let socket = try ZMQSocket(.xpub)
         try socket.configureTransport(
@@ -55,11 +60,14 @@ public final class WatchPublisher: Sendable {
         // Every subscribe and unsubscribe reaches the thread, also duplicates: it counts subscribers per prefix
         // and welcomes each new one with a bookmark.
         try socket.setOption(ZMQ_XPUB_VERBOSER, 1)
+        if authorizer != nil { try socket.setOption(ZMQ_XPUB_MANUAL, 1) }
+        if let curve = options.curve { try socket.configureCurveServer(curve) }
         try ZMQEndpoint.checkIPCNotInUse(endpoint)
         try socket.bind(endpoint)
         self.endpoint = endpoint
         boundEndpoint = try socket.lastEndpoint
         self.options = options
+        self.authorizer = authorizer
         self.logger = logger
         var generator = SystemRandomNumberGenerator()
         epoch = generator.next()
@@ -81,12 +89,14 @@ public final class WatchPublisher: Sendable {
             throw MessagingError(.closed, "WatchPublisher on \(boundEndpoint): run() was already called")
         }
         let (mailbox, counters, options, logger, epoch, endpoint) = (mailbox, counters, options, logger, epoch, boundEndpoint)
+        let authorizer = authorizer
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, MessagingError>, Never>) in
                 // The socket moves to this thread now and is used by nothing else from here on.
                 let thread = Thread {
                     let loop = WatchPublisherLoop(socket: socket, mailbox: mailbox, counters: counters, options: options,
-                                                  epoch: epoch, baseline: baseline, endpoint: endpoint, logger: logger)
+                                                  authorizer: authorizer, epoch: epoch, baseline: baseline,
+                                                  endpoint: endpoint, logger: logger)
                     continuation.resume(returning: loop.run())
                 }
                 thread.name = "skiff-zmq-xpub"
@@ -106,7 +116,7 @@ public final class WatchPublisher: Sendable {
     public var statistics: WatchPublisherStatistics {
         WatchPublisherStatistics(
             events: counters.events.load(ordering: .relaxed), bookmarks: counters.bookmarks.load(ordering: .relaxed),
-            subscriptions: counters.subscriptions.load(ordering: .relaxed))
+            subscriptions: counters.subscriptions.load(ordering: .relaxed), denied: counters.denied.load(ordering: .relaxed))
     }
 }
 
@@ -119,4 +129,5 @@ final class WatchPublisherCounters: Sendable {
     let events = Atomic<Int>(0)
     let bookmarks = Atomic<Int>(0)
     let subscriptions = Atomic<Int>(0)
+    let denied = Atomic<Int>(0)
 }

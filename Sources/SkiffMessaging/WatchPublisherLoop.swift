@@ -39,6 +39,7 @@ final class WatchPublisherLoop {
     private let mailbox: ZMQMailbox<WatchPublisherCommand>
     private let counters: WatchPublisherCounters
     private let options: WatchPublisherOptions
+    private let authorizer: WatchAuthorizer?
     private let baseline: Int64
     private let epochFrame: Data
     private let bookmarkBody: Data
@@ -50,12 +51,17 @@ final class WatchPublisherLoop {
     /// The last revision published (the baseline before the first): what a bookmark says is current.
     private var current: Int64
     private var subscriptions: [Data: Subscription] = [:]
+    /// With an authorizer: authorization subscriptions granted and not yet withdrawn, by their bytes (the same
+    /// token and topic from several connections count once each).
+    private var grants: [Data: Int] = [:]
     private var commands: [WatchPublisherCommand] = []
     private var isRunning = true
 
     init(socket: ZMQSocket, mailbox: ZMQMailbox<WatchPublisherCommand>, counters: WatchPublisherCounters,
-         options: WatchPublisherOptions, epoch: UInt64, baseline: Int64, endpoint: String, logger: Logger) {
+         options: WatchPublisherOptions, authorizer: WatchAuthorizer?, epoch: UInt64, baseline: Int64, endpoint: String,
+         logger: Logger) {
         self.socket = socket
+        self.authorizer = authorizer
         self.mailbox = mailbox
         self.counters = counters
         self.options = options
@@ -80,14 +86,18 @@ final class WatchPublisherLoop {
             while isRunning {
                 let wakeUp = min(nextTick, nextWelcome() ?? nextTick)
                 _ = try ZMQPoll.poll(&items, milliseconds: ZMQPoll.timeout(until: wakeUp, now: .now))
-                if items[1].revents != 0 { try takeCommands() }
-                if items[0].revents != 0 { try readSubscriptions() }
+                if items[0].revents != 0 || manual { try readSubscriptions() }
+                if items[1].revents != 0 {
+                    try takeCommands()
+                    if manual { try readSubscriptions() }
+                }
                 let now = ContinuousClock.now
                 if now >= nextTick {
                     try sendIdleBookmarks(now: now)
                     nextTick = now + tickInterval
                 }
                 try sendWelcomes(now: now)
+                if manual { try readSubscriptions() }
             }
             // Changes posted between the last take and the close are published too.
             for case .changes(let changes) in mailbox.close() { try publish(changes) }
@@ -133,23 +143,72 @@ final class WatchPublisherLoop {
         counters.events.add(published, ordering: .relaxed)
     }
 
+    /// In manual mode every libzmq call that may process its commands (poll, send) is followed by a full read:
+    /// libzmq 4.3.4 keeps a bare pointer to the connection of each subscription message it queued, and a
+    /// connection can only be torn down while processing commands. Reading what was queued before the next such
+    /// call keeps `ZMQ_SUBSCRIBE` from being applied to a connection that is gone (docs/SECURITY.md, Limits).
+    private var manual: Bool { authorizer != nil }
+
     private func readSubscriptions() throws(MessagingError) {
-        for _ in 0..<4096 {
+        for _ in 0..<(manual ? Int.max : 4096) {
             guard let frames = try socket.receive() else { return }
             guard frames.count == 1, let flag = frames[0].first, flag <= 1 else { continue }
             let prefix = Data(frames[0].dropFirst())
-            if flag == 1 {
-                subscriptions[prefix, default: Subscription(topic: WatchTopic(prefix), frame: prefix)].count += 1
-                subscriptions[prefix]?.welcomePending = true
-                counters.subscriptions.add(1, ordering: .relaxed)
-                logger.debug("watch: subscribe \(Wire.describe(prefix)) (\(subscriptions[prefix]?.count ?? 0) subscribers)")
-            } else if var subscription = subscriptions[prefix] {
-                subscription.count -= 1
-                subscriptions[prefix] = subscription.count > 0 ? subscription : nil
-                counters.subscriptions.subtract(1, ordering: .relaxed)
-                logger.debug("watch: unsubscribe \(Wire.describe(prefix)) (\(subscription.count) subscribers left)")
+            if authorizer != nil {
+                // Manual mode: nothing is subscribed unless done here, on the connection that sent this message
+                // (libzmq applies ZMQ_SUBSCRIBE to the sender of the message received last).
+                try authorize(prefix, subscribe: flag == 1)
+            } else if WatchSubscription.isAuthorization(prefix) {
+                // Without authorization, libzmq applied it as a prefix no message has: not a topic to bookmark
+                // (a bookmark on it would name heads of a kind that does not exist and confirm nothing).
+                continue
+            } else if flag == 1 {
+                added(prefix)
+            } else {
+                removed(prefix)
             }
         }
+    }
+
+    /// An (un)subscription on a publisher with an authorizer. Plain topics are ignored (they only open the
+    /// subscriber's own filter); an authorization subscription whose token may read its topic subscribes the
+    /// sender to the topic. An unsubscription withdraws a grant: when its connection closed, libzmq has already
+    /// removed the connection's subscriptions (and the unsubscribe below applies to no connection).
+    private func authorize(_ prefix: Data, subscribe: Bool) throws(MessagingError) {
+        guard let authorizer, WatchSubscription.isAuthorization(prefix) else { return }
+        guard let request = WatchSubscription(prefix) else {
+            logger.debug("watch: ignoring a malformed authorization subscription")
+            return
+        }
+        let topic = request.topic.bytes
+        if subscribe {
+            guard authorizer(request.token, request.topic) else {
+                counters.denied.add(1, ordering: .relaxed)
+                return
+            }
+            try socket.setOption(ZMQ_SUBSCRIBE, bytes: Array(topic))
+            grants[prefix, default: 0] += 1
+            added(topic)
+        } else if let granted = grants[prefix] {
+            try socket.setOption(ZMQ_UNSUBSCRIBE, bytes: Array(topic))
+            grants[prefix] = granted > 1 ? granted - 1 : nil
+            removed(topic)
+        }
+    }
+
+    private func added(_ prefix: Data) {
+        subscriptions[prefix, default: Subscription(topic: WatchTopic(prefix), frame: prefix)].count += 1
+        subscriptions[prefix]?.welcomePending = true
+        counters.subscriptions.add(1, ordering: .relaxed)
+        logger.debug("watch: subscribe \(Wire.describe(prefix)) (\(subscriptions[prefix]?.count ?? 0) subscribers)")
+    }
+
+    private func removed(_ prefix: Data) {
+        guard var subscription = subscriptions[prefix] else { return }
+        subscription.count -= 1
+        subscriptions[prefix] = subscription.count > 0 ? subscription : nil
+        counters.subscriptions.subtract(1, ordering: .relaxed)
+        logger.debug("watch: unsubscribe \(Wire.describe(prefix)) (\(subscription.count) subscribers left)")
     }
 
     /// A bookmark on every subscribed prefix that carried no message for a bookmark interval.

@@ -11,15 +11,18 @@ public struct WatchPublisherOptions: Sendable {
     /// ZMTP heartbeats: a subscriber that vanished without closing its connection is dropped after the timeout.
     public var heartbeatInterval: Duration
     public var heartbeatTimeout: Duration
+    /// The server's CURVE key pair (the request socket's): subscribers must know the public key. nil: plaintext.
+    public var curve: CurveKeyPair?
 
     public init(bookmarkInterval: Duration = .seconds(1), sendHighWaterMark: Int32 = 50_000,
                 linger: Duration = .milliseconds(500), heartbeatInterval: Duration = .seconds(1),
-                heartbeatTimeout: Duration = .seconds(3)) {
+                heartbeatTimeout: Duration = .seconds(3), curve: CurveKeyPair? = nil) {
         self.bookmarkInterval = bookmarkInterval
         self.sendHighWaterMark = sendHighWaterMark
         self.linger = linger
         self.heartbeatInterval = heartbeatInterval
         self.heartbeatTimeout = heartbeatTimeout
+        self.curve = curve
     }
 }
 
@@ -31,4 +34,6 @@ public struct WatchPublisherStatistics: Sendable, Equatable {
     public var bookmarks = 0
     /// Subscriptions currently held by subscribers (one informer holds one).
     public var subscriptions = 0
+    /// Authorization subscriptions refused (with an authorizer), since the start.
+    public var denied = 0
 }

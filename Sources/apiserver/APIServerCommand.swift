@@ -10,7 +10,8 @@ import SkiffCommand
 struct APIServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apiserver",
-        abstract: "Skiff's API server: the only writer of cluster state, served over ZeroMQ.")
+        abstract: "Skiff's API server: the only writer of cluster state, served over ZeroMQ.",
+        subcommands: [KeygenCommand.self])
 
     @Option(help: "Directory for the durable store (created if missing).")
     var dataDir: String = ".skiff/data"
@@ -50,6 +51,14 @@ struct APIServerCommand: AsyncParsableCommand {
     @Option(help: "At most this many Services per namespace (0: unlimited).")
     var maxServicesPerNamespace: Int = 0
 
+    @Option(help: ArgumentHelp(
+        "CURVE secret key file (Z85, mode 0600; `apiserver keygen` writes one): encrypts the request and watch sockets.",
+        valueName: "path"))
+    var curveSecretKeyFile: String?
+
+    @Flag(help: "Serve tcp:// endpoints without encryption (without it, a tcp:// endpoint needs --curve-secret-key-file).")
+    var plaintext = false
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -73,6 +82,9 @@ struct APIServerCommand: AsyncParsableCommand {
         options.auditLog = auditLog.map { URL(fileURLWithPath: $0) }
         options.auditLogMaxSizeMB = auditLogMaxsize
         options.maxServicesPerNamespace = maxServicesPerNamespace
+        options.curveSecretKeyFile = curveSecretKeyFile.map { URL(fileURLWithPath: $0) }
+        options.plaintext = plaintext
+        do { try options.checkWireSecurity() } catch { throw ValidationError(error.description) }
         let server = try APIServer(options: options, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

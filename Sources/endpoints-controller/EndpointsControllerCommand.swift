@@ -43,7 +43,7 @@ struct EndpointsControllerCommand: AsyncParsableCommand {
         options.reconciler.maxEndpointsPerSlice = maxEndpointsPerSlice
         options.informer.token = clientConfig.token
         let client = try APIClient(config: clientConfig)
-        let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
+        let connection = try Connection(endpoint: clientConfig.server, options: clientConfig.connectionOptions)
         defer { connection.close(); client.close() }
         let syncer = try EndpointsSyncer(connection: connection, writer: APIClientWriter(client: client), options: options, logger: logger)
         logger.info("endpoints controller starting against \(clientConfig.server)")

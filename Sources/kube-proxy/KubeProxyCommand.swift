@@ -68,7 +68,7 @@ struct KubeProxyCommand: AsyncParsableCommand {
         options.minSyncInterval = DurationFlag.parse(minSyncPeriod) ?? .milliseconds(100)
         options.maxSyncInterval = DurationFlag.parse(syncPeriod) ?? .seconds(30)
         let proxier = try makeProxier(logger: logger)
-        let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
+        let connection = try Connection(endpoint: clientConfig.server, options: clientConfig.connectionOptions)
         let apiClient = try APIClient(config: clientConfig)
         defer { connection.close(); apiClient.close() }
         // kube-system/kube-proxy-<node>: renewed, with the revision programmed (skiffctl apply --wait reads it).

@@ -81,7 +81,7 @@ extension KubeletCommand {
                     routes: podRoutes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             }
             let apiClient = try APIClient(config: clientConfig)
-            let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
+            let connection = try Connection(endpoint: clientConfig.server, options: clientConfig.connectionOptions)
             defer { connection.close(); apiClient.close() }
             let kubelet = try Kubelet(connection: connection, client: apiClient, options: options, logger: logger)
             logger.info("kubelet starting", metadata: ["node": "\(node)", "podCIDR": "\(podCIDR)", "podNetwork": "\(podNetwork)", "server": "\(clientConfig.server)"])

@@ -23,7 +23,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Bearer token for the apiserver (default: $SKIFF_TOKEN, then the config file).")
     var token: String?
 
-    @Option(help: ArgumentHelp("Config file with server:, token: and namespace: lines.", valueName: "path"))
+    @Option(help: ArgumentHelp("The apiserver's CURVE public key, Z85 (default: $SKIFF_SERVER_KEY, then the config file).", valueName: "key"))
+    var serverKey: String?
+
+    @Option(help: ArgumentHelp("Config file with server:, token:, server-key: and namespace: lines.", valueName: "path"))
     var config: String?
 
     @Option(name: .customLong("request-timeout"), help: ArgumentHelp("How long to wait for each reply: 10s, 1m, 500ms; 0 waits forever.", valueName: "duration"))
@@ -33,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
     var namespace: String?
 
     var settings: GlobalSettings {
-        GlobalSettings(server: server, token: token, configPath: config, requestTimeout: requestTimeout, namespace: namespace)
+        GlobalSettings(server: server, token: token, configPath: config, requestTimeout: requestTimeout, namespace: namespace, serverKey: serverKey)
     }
 }
 

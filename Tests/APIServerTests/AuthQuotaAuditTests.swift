@@ -22,6 +22,39 @@ import Testing
         #expect(list.items.map(\.name).sorted() == ["b", "c"])
     }
 
+    @Test func concurrentCreatesNeverPassTheServiceQuota() async throws {
+        let auth = try await AuthAPI(maxServices: 5)
+        defer { Task { await auth.close() } }
+        // 60 creates at once: admission of many runs before any commits (the store commits them in groups).
+        let codes = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<60 {
+                group.addTask { await auth.call("admin-token", .create, "services", namespace: "default", object: service("s\(index)")).code }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(codes.filter { $0 == 201 }.count == 5)
+        #expect(codes.filter { $0 == 403 }.count == 55)
+        let list = try await auth.call("admin-token", .list, "services", namespace: "default").decode(ServiceListShape.self)
+        #expect(list.items.count == 5)
+        #expect(auth.quota.count(in: "default") == 5)
+        // Refused and undone creates hold no slot: after a delete, exactly one more fits.
+        #expect(await auth.call("admin-token", .delete, "services", namespace: "default", name: list.items[0].name).code == 200)
+        #expect(await auth.call("admin-token", .create, "services", namespace: "default", object: service("again")).code == 201)
+        #expect(await auth.call("admin-token", .create, "services", namespace: "default", object: service("over")).code == 403)
+    }
+
+    @Test func aDryRunAndARefusedCreateGiveTheirSlotBack() async throws {
+        let auth = try await AuthAPI(maxServices: 1)
+        defer { Task { await auth.close() } }
+        #expect(await auth.call("admin-token", .create, "services", namespace: "default", params: ["dryRun": "All"],
+                                body: try JSONEncoder().encode(service("dry"))).code == 201)
+        var invalid = service("bad")
+        invalid.spec?.ports = [ServicePort(name: "http", port: 70000, targetPort: .int(80))]
+        #expect(await auth.call("admin-token", .create, "services", namespace: "default", object: invalid).code == 422)
+        #expect(auth.quota.count(in: "default") == 0)
+        #expect(await auth.call("admin-token", .create, "services", namespace: "default", object: service("real")).code == 201)
+    }
+
     @Test func everyRequestLeavesAnAuditLineWithItsDecision() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-audit-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

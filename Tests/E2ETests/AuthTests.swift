@@ -108,3 +108,86 @@ import Testing
         try await cluster.stopAPIServer()
     }
 }
+
+/// CURVE through the real executables: `apiserver keygen`, `--curve-secret-key-file`, clients with the server's
+/// public key in their config; a wrong or missing key refused with a clear error; tcp:// needing a key or
+/// `--plaintext`.
+@Suite(.serialized) struct CurveTests {
+    static func keygen(_ path: String) async throws -> String {
+        let output = await CommandRunner.run(ClusterHarness.binDirectory.appendingPathComponent("apiserver").path, ["keygen", path])
+        guard output.status == 0 else { throw HarnessError("apiserver keygen failed: \(output.stderr)") }
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func config(_ cluster: ClusterHarness, _ name: String, key: String?) throws -> String {
+        try cluster.write(name, "server: \(cluster.server)\ntoken: admin-token\n" + (key.map { "server-key: \($0)\n" } ?? ""))
+    }
+
+    @Test func applyGetAndWatchWorkOverCurveAndWrongKeysAreRefused() async throws {
+        let cluster = try ClusterHarness()
+        let keyFile = cluster.directory.appendingPathComponent("apiserver.key").path
+        let publicKey = try await Self.keygen(keyFile)
+        #expect(publicKey.count == 40)
+        #expect(try await Self.keygen(keyFile) == publicKey, "keygen keeps an existing key")
+        #expect(try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int == 0o600)
+        let tokens = try cluster.write("tokens.csv", AuthTests.tokens)
+
+        let process = Process()
+        process.executableURL = ClusterHarness.binDirectory.appendingPathComponent("apiserver")
+        process.arguments = [
+            "--data-dir", cluster.directory.appendingPathComponent("data").path, "--listen", cluster.server, "--watch-listen", cluster.watch,
+            "--token-file", tokens, "--curve-secret-key-file", keyFile,
+        ]
+        _ = FileManager.default.createFile(atPath: cluster.logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: cluster.logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        let good = try Self.config(cluster, "good.config", key: publicKey)
+        try await waitUntil("the apiserver answers over CURVE", timeout: .seconds(30)) {
+            guard process.isRunning else { throw HarnessError("apiserver exited:\n\(cluster.log)") }
+            return await cluster.skiffctl(["--config", good, "get", "namespaces"]).status == 0
+        }
+
+        let watch = try cluster.streamSkiffctl(["--config", good, "get", "svc", "-A", "-w", "-o", "name", "--watch-timeout", "60s"])
+        try await watch.waitForLine("service/kube-dns")
+        let manifest = try cluster.write("svc.yaml", AuthTests.service)
+        let applied = await cluster.skiffctl(["--config", good, "apply", "-f", manifest])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(await cluster.skiffctl(["--config", good, "get", "svc", "web"]).stdout.contains("web"))
+        try await watch.waitForLine("service/web")
+        _ = try await watch.stop()
+
+        let other = try await Self.keygen(cluster.directory.appendingPathComponent("other.key").path)
+        let wrong = try Self.config(cluster, "wrong.config", key: other)
+        let refused = await cluster.skiffctl(["--config", wrong, "get", "svc"])
+        let flag = await cluster.skiffctl(["--config", good, "--server-key", other, "get", "svc"])
+        #expect(flag.status != 0, "--server-key overrides the config file's")
+        #expect(flag.stderr.contains("wrong server key?"), "\(flag.stderr)")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("CURVE handshake with \(cluster.server) failed (wrong server key?)"), "\(refused.stderr)")
+        let plaintext = await cluster.skiffctl(["--config", try Self.config(cluster, "plain.config", key: nil), "get", "svc"])
+        #expect(plaintext.status != 0)
+        #expect(plaintext.stderr.contains("handshake with \(cluster.server) failed (does the apiserver use CURVE?"), "\(plaintext.stderr)")
+    }
+
+    @Test func tcpIsServedPlaintextOnlyWhenAskedFor() async throws {
+        let cluster = try ClusterHarness()
+        let apiserver = ClusterHarness.binDirectory.appendingPathComponent("apiserver").path
+        let refused = await CommandRunner.run(apiserver, [
+            "--data-dir", cluster.directory.appendingPathComponent("data").path,
+            "--listen", "tcp://127.0.0.1:0", "--watch-listen", "tcp://127.0.0.1:0",
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("refusing to serve tcp://127.0.0.1:0 and tcp://127.0.0.1:0 unencrypted"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--plaintext"))
+        let open = try cluster.write("open.key", "not a key\n")
+        let badKey = await CommandRunner.run(apiserver, [
+            "--data-dir", cluster.directory.appendingPathComponent("data").path, "--listen", cluster.server, "--watch-listen", cluster.watch,
+            "--curve-secret-key-file", open,
+        ])
+        #expect(badKey.status != 0)
+        #expect(badKey.stderr.contains("must be 0600"), "\(badKey.stderr)")
+    }
+}

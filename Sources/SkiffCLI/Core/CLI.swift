@@ -33,7 +33,8 @@ public enum CLI {
                                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CLIContext {
         let timeout = try settings.requestTimeout.map { text throws(CLIError) in try DurationText.parse(text) }
         let config = try APIClientConfig.resolve(
-            server: settings.server, token: settings.token, configPath: settings.configPath, timeout: timeout, environment: environment)
+            server: settings.server, token: settings.token, configPath: settings.configPath, timeout: timeout, serverKey: settings.serverKey,
+            environment: environment)
         let explicit = !(settings.namespace ?? "").isEmpty
         return CLIContext(
             client: try APIClient(config: config), console: console,

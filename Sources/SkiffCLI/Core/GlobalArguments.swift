@@ -3,7 +3,7 @@
 /// come before it are moved behind it; attached short values (`-oyaml`, `-nshop`) are split, as kubectl allows them.
 public enum GlobalArguments {
     /// Global options that take a value.
-    public static let valued: Set<String> = ["--server", "--token", "--config", "--request-timeout", "-n", "--namespace"]
+    public static let valued: Set<String> = ["--server", "--token", "--server-key", "--config", "--request-timeout", "-n", "--namespace"]
     /// Short options of any command whose value may be attached (`-owide`).
     public static let attachable: Set<Character> = ["o", "n", "l", "f"]
 

@@ -38,7 +38,7 @@ public struct InformerWatchSource: WatchSource {
     private func watchTyped<T: APIObject>(_ type: T.Type, namespace: String?, _ body: (WatchUpdate) async throws -> Void) async throws {
         // A zero timeout means "wait forever" to the CLI; the informer needs a deadline to retry.
         let timeout = config.timeout > .zero ? config.timeout : .seconds(10)
-        let connection = try Connection(endpoint: config.server, options: ConnectionOptions(timeout: timeout))
+        let connection = try Connection(endpoint: config.server, options: ConnectionOptions(timeout: timeout, curveServerKey: config.serverKey))
         defer { connection.close() }
         let informer = try Informer<T>(
             connection: connection, namespace: namespace, options: InformerOptions(token: config.token, requestTimeout: timeout),
