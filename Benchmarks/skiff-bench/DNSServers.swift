@@ -84,10 +84,10 @@ struct DNSPerfResult {
     var lost = 0
     var sent = 0
 
-    static func run(port: Int, queries: URL, seconds: Int) throws -> DNSPerfResult {
+    static func run(port: Int, queries: URL, seconds: Int, clients: Int) throws -> DNSPerfResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/dnsperf")
-        process.arguments = ["-s", "127.0.0.1", "-p", "\(port)", "-d", queries.path, "-l", "\(seconds)", "-q", "200", "-t", "2"]
+        process.arguments = ["-s", "127.0.0.1", "-p", "\(port)", "-d", queries.path, "-l", "\(seconds)", "-q", "200", "-t", "2", "-c", "\(clients)"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

@@ -6,26 +6,31 @@ import SkiffMetrics
 import Synchronization
 
 /// Feeds the DNS server: informers for Services, EndpointSlices and Namespaces (and Pods when pod records are
-/// `verified`), and one rebuild loop that turns their caches into a `DNSSnapshot` and swaps it into the store.
+/// `verified`), and one rebuild loop that applies what changed to a `DNSSnapshotBuilder` and swaps its snapshot
+/// into the store.
 ///
 /// The contract:
 /// - Until every informer has synced the store keeps `DNSSnapshot.notReady` (SERVFAIL, never a false NXDOMAIN).
-/// - Handlers only signal; the first change after a quiet period is rebuilt at once, and a burst becomes few
-///   rebuilds: after each rebuild the loop pauses as long as that rebuild took (at most `minRebuildInterval`), so
-///   rebuilding takes at most about half a core and small zones are programmed within a millisecond or two. The
-///   latest state is always rebuilt after the last change.
-/// - After every rebuild `programmed` (when given) says which resourceVersion of each Service is served.
+/// - A rebuild is incremental: the `DNSChangeTap` names the Services (and Namespaces, Pods) that changed, and only
+///   those are rebuilt from the caches; the rest of the zone is shared with the previous snapshot.
+/// - The first change after a quiet period is published at once; during a burst, publishes are at least
+///   `minRebuildInterval` apart (or as long as the last one took, if longer), and each covers every change since
+///   the previous one. The latest state is always published after the last change.
+/// - After every publish, `programmed` (when given) says which resourceVersion of each Service is served, and
+///   the revision reported (there and to the Lease) is one through which every change is in the published
+///   snapshot: it is read before the changes are taken (see `DNSChangeTap`). A Service's entry moves only once
+///   the snapshot with its records is swapped in.
 /// - While the apiserver is away the informers keep their caches, so the last good snapshot keeps being served;
 ///   their relist when it is back arrives as ordinary changes (a Service deleted meanwhile disappears).
 public final class DNSController: Sendable {
     public struct Options: Sendable {
         public var informer: InformerOptions
-        /// The longest pause between two rebuilds during a burst (the pause is the last rebuild's duration, capped).
+        /// The shortest time between two publishes during a burst of changes.
         public var minRebuildInterval: Duration
         /// Watch Pods (for `--pods verified`).
         public var watchPods: Bool
 
-        public init(informer: InformerOptions = .init(), minRebuildInterval: Duration = .milliseconds(50), watchPods: Bool = false) {
+        public init(informer: InformerOptions = .init(), minRebuildInterval: Duration = .milliseconds(5), watchPods: Bool = false) {
             self.informer = informer
             self.minRebuildInterval = minRebuildInterval
             self.watchPods = watchPods
@@ -46,6 +51,9 @@ public final class DNSController: Sendable {
     public let progress: LeaseReporter?
     private let changes: AsyncStream<Void>
     private let signal: ChangeSignal
+    let tap: DNSChangeTap
+    /// Only the rebuild loop uses it; the lock is never contended.
+    private let builder = Mutex(DNSSnapshotBuilder())
 
     public init(connection: Connection, store: DNSSnapshotStore, options: Options = .init(),
                 metrics: DNSMetrics? = nil, programmed: ProgrammedRevisions? = nil, progress: LeaseReporter? = nil,
@@ -62,17 +70,13 @@ public final class DNSController: Sendable {
         slices = try Informer(connection: connection, options: options.informer, clock: clock, logger: logger)
         namespaces = try Informer(connection: connection, options: options.informer, clock: clock, logger: logger)
         pods = options.watchPods ? try Informer(connection: connection, options: options.informer, clock: clock, logger: logger) : nil
-        // One pending signal is enough: a rebuild reads the caches as they are then.
+        // One pending signal is enough: a rebuild takes every change recorded by then.
         let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.changes = changes
         let signal = ChangeSignal(continuation)
         self.signal = signal
-        services.addHandlers(onAdd: { _ in signal.yield() }, onUpdate: { _, _ in signal.yield() }, onDelete: { _ in signal.yield() })
-        slices.addHandlers(onAdd: { _ in signal.yield() }, onUpdate: { _, _ in signal.yield() }, onDelete: { _ in signal.yield() })
-        namespaces.addHandlers(onAdd: { _ in signal.yield() }, onDelete: { _ in signal.yield() })
-        pods?.addHandlers(onAdd: { _ in signal.yield() }, onUpdate: { old, new in
-            if old.status?.podIP != new.status?.podIP || old.status?.podIPs != new.status?.podIPs { signal.yield() }
-        }, onDelete: { _ in signal.yield() })
+        tap = DNSChangeTap(onChange: { signal.yield() })
+        tap.install(services: services, slices: slices, namespaces: namespaces, pods: pods)
     }
 
     /// Runs the informers and the rebuild loop until the calling task is cancelled.
@@ -96,87 +100,111 @@ public final class DNSController: Sendable {
 
     func rebuildLoop() async {
         guard await waitForSync() else { return }
-        publish()
-        logger.info("caches synced; answering from \(store.current.services.count) services")
+        let first = publish(initial: true)
+        logger.info("caches synced; answering from \(store.current.services.count) services (built in \(first))")
         for await _ in changes {
             let took = publish()
-            let pause = min(took, options.minRebuildInterval)
-            do { try await clock.sleep(for: pause) } catch { return }
+            do { try await clock.sleep(for: max(took, options.minRebuildInterval)) } catch { return }
         }
     }
 
     /// The revision through which every Service and EndpointSlice change (and Pod change, for verified pod
-    /// records) is in the caches: what a rebuild from them serves. Namespaces only decide whether names under a
-    /// deleted namespace still answer, and their informer is idle most of the time, so they do not hold it back.
+    /// records) is in the caches. Namespaces only decide whether names under a deleted namespace still answer,
+    /// and their informer is idle most of the time, so they do not hold it back.
     var servedRevision: Int64 {
         min(services.lastSyncRevision, slices.lastSyncRevision, pods?.lastSyncRevision ?? .max)
     }
 
     /// Moves the served revision forward while nothing changes: the informers' bookmarks advance their revisions
     /// without a change to rebuild for, and `apply --wait` would otherwise wait for the next change. The claim is
-    /// made only when no change is pending; a change whose handler has not run yet when the informer already counts
-    /// it is the one gap (a handler runs right after the cache update, milliseconds at most), and the rebuild it
-    /// triggers follows at once.
+    /// made under the builder's lock, which a publish holds from taking the changes to reporting them, and only
+    /// when the tap holds no change: every change through the revision read is then published.
     func catchUpLoop() async {
         guard await waitForSync() else { return }
         while !Task.isCancelled {
             do { try await clock.sleep(for: options.informer.bookmarkInterval) } catch { return }
-            guard !signal.isPending else { continue }
-            let revision = servedRevision
-            programmed?.advance(to: revision)
-            progress?.report(revision: revision)
+            builder.withLock { _ in
+                let revision = servedRevision
+                guard !tap.isPending else { return }
+                programmed?.advance(to: revision)
+                progress?.report(revision: revision)
+            }
         }
     }
 
-    /// Builds a snapshot from the caches and swaps it in when its content differs; returns how long that took.
+    /// Rebuilds what changed since the last publish, swaps the snapshot in when an answer can have changed, and
+    /// reports what is served; returns how long that took. `initial`: the first publish after the sync, swapped in
+    /// even when the cluster is empty.
     @discardableResult
-    func publish() -> Duration {
+    func publish(initial: Bool = false) -> Duration {
         let start = ContinuousClock.now
         let arrived = signal.take()
-        // The revision first: the caches read below hold at least every change up to it.
-        let revision = servedRevision
-        let serviceList = services.list()
-        let snapshot = Self.snapshot(services: serviceList, slices: slices.list(), namespaces: namespaces.list(), pods: pods?.list())
-        let swapped = store.replace(with: snapshot)
+        let (result, rebuilt) = builder.withLock { builder in
+            // The revision first: every change through it is in the tap now (see DNSChangeTap).
+            let revision = servedRevision
+            let work = tap.drain()
+            let result = apply(work, to: &builder)
+            if result.changed || initial { store.replace(with: result.snapshot) }
+            // Only now that the records are served.
+            programmed?.apply(changed: result.versions, removed: result.removed, revision: revision)
+            progress?.report(revision: revision)
+            return (result, work.services.count)
+        }
         let end = ContinuousClock.now
-        if let programmed { programmed.publish(services: Self.programmedVersions(serviceList), revision: revision) }
-        progress?.report(revision: revision)
         if let metrics {
             metrics.rebuildDuration.recordNanoseconds((end - start).nanoseconds)
             if let arrived { metrics.programmingLatency.recordNanoseconds((end - arrived).nanoseconds) }
-            metrics.services.record(snapshot.services.count)
-            metrics.endpoints.record(snapshot.services.values.reduce(0) { $0 + $1.endpoints.count })
+            metrics.services.record(result.snapshot.services.count)
+            metrics.endpoints.record(result.snapshot.endpointCount)
         }
-        if swapped {
-            logger.debug("new DNS snapshot", metadata: ["serial": "\(snapshot.serial)", "services": "\(snapshot.services.count)"])
+        if result.changed {
+            logger.debug("new DNS snapshot", metadata: [
+                "serial": "\(result.snapshot.serial)", "services": "\(result.snapshot.services.count)",
+                "rebuilt": "\(rebuilt)", "took": "\(end - start)",
+            ])
         }
         return end - start
     }
 
-    /// "namespace/name" -> resourceVersion of every Service in the cache (what the snapshot built from it serves).
-    static func programmedVersions(_ services: [Service]) -> [String: String] {
+    struct Applied {
+        var snapshot: DNSSnapshot
+        var changed = false
+        /// "namespace/name" -> resourceVersion of the Services rebuilt, and the ones gone.
         var versions: [String: String] = [:]
-        versions.reserveCapacity(services.count)
-        for service in services {
-            guard let name = service.metadata.name, let namespace = service.metadata.namespace else { continue }
-            versions["\(namespace)/\(name)"] = service.metadata.resourceVersion ?? ""
-        }
-        return versions
+        var removed: [String] = []
     }
 
-    /// The snapshot for these objects; `pods` nil when pod records are not verified.
-    static func snapshot(services: [Service], slices: [EndpointSlice], namespaces: [Namespace], pods: [Pod]?) -> DNSSnapshot {
-        var podIPs: [String: [String]] = [:]
-        for pod in pods ?? [] {
-            let ips = pod.status?.podIPs?.map(\.ip) ?? pod.status?.podIP.map { [$0] } ?? []
-            if !ips.isEmpty { podIPs[pod.namespace, default: []].append(contentsOf: ips) }
+    /// Rebuilds the changed objects from the informers' caches into `builder`.
+    private func apply(_ work: DNSChangeTap.Changes, to builder: inout DNSSnapshotBuilder) -> Applied {
+        var result = Applied(snapshot: .notReady)
+        for ref in work.services {
+            let service = services.get(namespace: ref.namespace, name: ref.name)
+            let owned = service == nil ? [] : slices.byLabel(EndpointSlice.serviceNameLabel, ref.name).filter { $0.namespace == ref.namespace }
+            let key = DNSSnapshot.ServiceKey(namespace: ref.namespace, name: ref.name)
+            if builder.update(service: key, to: service, slices: owned) { result.changed = true }
+            if let service {
+                result.versions["\(ref.namespace)/\(ref.name)"] = service.metadata.resourceVersion ?? ""
+            } else {
+                result.removed.append("\(ref.namespace)/\(ref.name)")
+            }
         }
-        return DNSSnapshot(services: services, endpointSlices: slices, podIPs: podIPs, namespaces: namespaces.compactMap(\.metadata.name))
+        for name in work.namespaces {
+            if builder.update(namespace: name, exists: namespaces.get(name: name) != nil) { result.changed = true }
+        }
+        if let pods {
+            for ref in work.pods {
+                let pod = pods.get(namespace: ref.namespace, name: ref.name)
+                let ips = pod.map { $0.status?.podIPs?.map(\.ip) ?? $0.status?.podIP.map { [$0] } ?? [] } ?? []
+                if builder.update(pod: "\(ref.namespace)/\(ref.name)", namespace: ref.namespace, ips: ips) { result.changed = true }
+            }
+        }
+        result.snapshot = builder.snapshot
+        return result
     }
 }
 
-/// A handler's only action: note when the oldest change not yet programmed arrived (for the programming latency),
-/// and wake the rebuild loop.
+/// The change tap's only action besides recording: note when the oldest change not yet programmed arrived (for the
+/// programming latency), and wake the rebuild loop.
 final class ChangeSignal: Sendable {
     private let continuation: AsyncStream<Void>.Continuation
     private let since = Mutex<ContinuousClock.Instant?>(nil)
@@ -187,9 +215,6 @@ final class ChangeSignal: Sendable {
         since.withLock { if $0 == nil { $0 = .now } }
         continuation.yield()
     }
-
-    /// Whether a change arrived that no rebuild has taken yet.
-    var isPending: Bool { since.withLock { $0 != nil } }
 
     /// The arrival of the oldest pending change, and forgets it (the rebuild about to run includes it).
     func take() -> ContinuousClock.Instant? {

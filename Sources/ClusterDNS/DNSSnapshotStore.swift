@@ -1,33 +1,51 @@
 import SkiffDNS
 import Synchronization
 
-/// The snapshot the server answers from, swapped whole by the controller. A `Mutex` held only for a copy (a few
-/// retains: the snapshot's tables are copy-on-write), so an event loop never waits on a rebuild, which happens
-/// outside the lock.
+/// The snapshot the server answers from, swapped whole by the controller.
+///
+/// The query path does not take the lock: each socket handler keeps its own copy in a `Reader` and checks an
+/// atomic generation per query (one load); only after a swap does it take the lock once, to copy the
+/// new snapshot (a few retains: the snapshot's tables are copy-on-write). So event loops neither wait on each other
+/// nor bounce the snapshot's reference counts between cores.
 public final class DNSSnapshotStore: Sendable {
     public let config: DNSConfig
-    private let state: Mutex<DNSSnapshot>
+    private let state: Mutex<(snapshot: DNSSnapshot, generation: UInt64)>
+    private let generation = Atomic<UInt64>(0)
 
     /// Starts at `DNSSnapshot.notReady`: in-zone queries get SERVFAIL until the first full sync.
     public init(config: DNSConfig, initial: DNSSnapshot = .notReady) {
         self.config = config
-        state = Mutex(initial)
+        state = Mutex((initial, 0))
     }
 
-    public var current: DNSSnapshot { state.withLock { $0 } }
+    public var current: DNSSnapshot { state.withLock { $0.snapshot } }
 
-    /// Swaps `snapshot` in; returns false (and keeps the old one) when it has the same content.
-    @discardableResult
-    public func replace(with snapshot: DNSSnapshot) -> Bool {
-        state.withLock { current in
-            guard !(current.isReady && snapshot.isReady && current.serial == snapshot.serial) else { return false }
-            current = snapshot
-            return true
+    /// Swaps `snapshot` in (the controller swaps only when something changed).
+    public func replace(with snapshot: DNSSnapshot) {
+        state.withLock { state in
+            state.snapshot = snapshot
+            state.generation &+= 1
+            generation.store(state.generation, ordering: .releasing)
         }
     }
 
-    /// One packet in, at most one packet out (nil: drop), over the current snapshot.
-    func answer(_ packet: [UInt8], over transport: DNSTransport) -> [UInt8]? {
-        DNSResponder.respond(to: packet, over: transport, snapshot: current, config: config)
+    /// One event loop's view of the store: the snapshot it answers from and the generation it was swapped in at.
+    struct Reader {
+        let store: DNSSnapshotStore
+        private var snapshot: DNSSnapshot
+        private var generation: UInt64
+
+        init(_ store: DNSSnapshotStore) {
+            self.store = store
+            (snapshot, generation) = store.state.withLock { ($0.snapshot, $0.generation) }
+        }
+
+        /// One packet in, at most one packet out (nil: drop), over the newest snapshot.
+        mutating func answer(_ packet: [UInt8], over transport: DNSTransport) -> [UInt8]? {
+            if store.generation.load(ordering: .acquiring) != generation {
+                (snapshot, generation) = store.state.withLock { ($0.snapshot, $0.generation) }
+            }
+            return DNSResponder.respond(to: packet, over: transport, snapshot: snapshot, config: store.config)
+        }
     }
 }

@@ -26,13 +26,14 @@ final class DNSTCPHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let store: DNSSnapshotStore
+    private var reader: DNSSnapshotStore.Reader
+    private var store: DNSSnapshotStore { reader.store }
     private let forwarder: DNSForwarder?
     private let metrics: DNSMetrics?
     private var needsFlush = false
 
     init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil, metrics: DNSMetrics? = nil) {
-        self.store = store
+        reader = DNSSnapshotStore.Reader(store)
         self.forwarder = forwarder
         self.metrics = metrics
     }
@@ -40,7 +41,7 @@ final class DNSTCPHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
         let packet = Array(frame.readableBytesView)
-        let answer = store.answer(packet, over: .tcp)
+        let answer = reader.answer(packet, over: .tcp)
         guard let answer else {
             metrics?.record(query: packet, response: nil, over: .tcp)
             return

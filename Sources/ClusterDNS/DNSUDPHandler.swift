@@ -7,13 +7,14 @@ final class DNSUDPHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    private let store: DNSSnapshotStore
+    private var reader: DNSSnapshotStore.Reader
+    private var store: DNSSnapshotStore { reader.store }
     private let forwarder: DNSForwarder?
     private let metrics: DNSMetrics?
     private var needsFlush = false
 
     init(store: DNSSnapshotStore, forwarder: DNSForwarder? = nil, metrics: DNSMetrics? = nil) {
-        self.store = store
+        reader = DNSSnapshotStore.Reader(store)
         self.forwarder = forwarder
         self.metrics = metrics
     }
@@ -21,7 +22,7 @@ final class DNSUDPHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = Self.unwrapInboundIn(data)
         let packet = Array(envelope.data.readableBytesView)
-        let answer = store.answer(packet, over: .udp)
+        let answer = reader.answer(packet, over: .udp)
         guard let answer else {
             metrics?.record(query: packet, response: nil, over: .udp)
             return

@@ -58,10 +58,23 @@ extension DNSMessage {
 /// starts; keys are exact bytes (case-sensitive) so a pointer never changes the case a reader sees.
 struct DNSWriter {
     var bytes: [UInt8] = []
-    private var suffixes: [ArraySlice<UInt8>: Int] = [:]
-    private var added: [ArraySlice<UInt8>] = []
+    /// Suffixes written so far and where each starts, searched linearly: an answer has a handful of names, and a
+    /// hashed table cost more (seeding, hashing, growing it) than the whole rest of the serialization. Only the
+    /// first `maxSuffixes` are remembered, which bounds the search in large TCP answers; those include the question
+    /// and the zone, so later names still compress against them.
+    private var suffixes: [ArraySlice<UInt8>] = []
+    private var offsets: [Int] = []
+    static let maxSuffixes = 64
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Where `suffix` was written, if it was remembered.
+    private func offset(of suffix: ArraySlice<UInt8>) -> Int? {
+        for (index, known) in suffixes.enumerated() where known.count == suffix.count && known.elementsEqual(suffix) {
+            return offsets[index]
+        }
+        return nil
+    }
 
     mutating func u8(_ value: UInt8) { bytes.append(value) }
 
@@ -86,14 +99,15 @@ struct DNSWriter {
         var index = 0
         while wire[index] != 0 {
             let suffix = wire[index...]
-            if compress, let target = suffixes[suffix] {
-                u16(0xC000 | UInt16(target))
+            let known = offset(of: suffix)
+            if compress, let known {
+                u16(0xC000 | UInt16(known))
                 return
             }
             // Pointers have 14 bits.
-            if bytes.count < 0x4000 && suffixes[suffix] == nil {
-                suffixes[suffix] = bytes.count
-                added.append(suffix)
+            if bytes.count < 0x4000 && known == nil && suffixes.count < Self.maxSuffixes {
+                suffixes.append(suffix)
+                offsets.append(bytes.count)
             }
             let length = Int(wire[index])
             bytes.append(contentsOf: wire[index...(index + length)])
@@ -104,7 +118,8 @@ struct DNSWriter {
 
     mutating func rollback(bytes count: Int, suffixes addedCount: Int) {
         bytes.removeSubrange(count...)
-        while added.count > addedCount { suffixes[added.removeLast()] = nil }
+        suffixes.removeSubrange(addedCount...)
+        offsets.removeSubrange(addedCount...)
     }
 
     /// Writes `records` RRset by RRset (consecutive records with the same owner, type and class). Stops at the first
@@ -116,7 +131,7 @@ struct DNSWriter {
             var end = start + 1
             while end < records.count, records[end].type == records[start].type,
                   records[end].rrClass == records[start].rrClass, records[end].name == records[start].name { end += 1 }
-            let mark = (bytes.count, added.count)
+            let mark = (bytes.count, suffixes.count)
             for record in records[start..<end] { self.record(record) }
             guard bytes.count <= limit else {
                 rollback(bytes: mark.0, suffixes: mark.1)

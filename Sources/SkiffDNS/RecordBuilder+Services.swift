@@ -76,14 +76,14 @@ extension RecordBuilder.Context {
             ? label.replacingDashes(with: ".") : label.replacingDashes(with: ":")
         guard let ip = IPAddr(text) else { return .nameError }
         if config.podMode == .verified {
-            guard snapshot.podIPs[namespace]?.contains(ip) == true else { return .nameError }
+            guard snapshot.podIPs[DNSSnapshot.PodIP(namespace: namespace, ip: ip)] != nil else { return .nameError }
         }
         return found([address(ip)])
     }
 
     /// PTR for ClusterIPs and headless endpoints (spec 2.3.3 / 2.4.3).
     func ptrRecords(_ ip: IPAddr) -> Lookup {
-        guard let target = snapshot.reverse[ip] else { return .nameError }
+        guard let target = snapshot.reverse[ip]?.first else { return .nameError }
         var labels = [target.key.name, target.key.namespace, "svc"]
         if let label = target.label { labels.insert(label, at: 0) }
         var targetName = config.zone

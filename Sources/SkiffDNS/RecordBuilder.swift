@@ -85,7 +85,7 @@ public enum RecordBuilder {
             case .kindRoot, .reverseNonTerminal:
                 return .noData
             case .namespaceOnly(let namespace, _):
-                return snapshot.namespaces.contains(namespace) ? .noData : .nameError
+                return snapshot.namespaces[namespace] != nil ? .noData : .nameError
             case .service(let service, let namespace):
                 return serviceRecords(DNSSnapshot.ServiceKey(namespace: namespace, name: service))
             case .endpoint(let hostname, let service, let namespace):

@@ -1,16 +1,22 @@
 import SkiffAPI
 
 /// A slim, immutable view of the cluster for answering (CoreDNS's `object.Service`/`object.Endpoints` projections):
-/// only what DNS needs, lowercased and indexed so every lookup is one dictionary access. Built off the query path
-/// whenever the informers report a change; `serial` is a content hash, so it changes only when answers could.
-public struct DNSSnapshot: Sendable {
-    public struct ServiceKey: Hashable, Sendable {
+/// only what DNS needs, lowercased and indexed so every lookup is one table access. Made by a `DNSSnapshotBuilder`
+/// off the query path, which changes only the Services that changed and shares everything else with the previous
+/// snapshot (`ShardedMap`); `serial` is a content hash, so it changes only when answers could.
+public struct DNSSnapshot: Equatable, Sendable {
+    public struct ServiceKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         public let namespace: String
         public let name: String
         public init(namespace: String, name: String) {
             self.namespace = namespace.lowercased()
             self.name = name.lowercased()
         }
+
+        public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name) }
+
+        /// `namespace/name`.
+        public var description: String { "\(namespace)/\(name)" }
     }
 
     public struct Port: Equatable, Sendable {
@@ -34,6 +40,7 @@ public struct DNSSnapshot: Sendable {
         case externalName(DNSName)
     }
 
+    /// One Service's records, built from the Service and its EndpointSlices alone (`entry(for:slices:)`).
     public struct ServiceEntry: Equatable, Sendable {
         public let kind: Kind
         /// The Service's own ports (SRV for ClusterIP services).
@@ -43,32 +50,63 @@ public struct DNSSnapshot: Sendable {
     }
 
     /// What a PTR points at: `<label>.<service>.<namespace>.svc.<zone>` or, without a label, the service name.
-    struct PTRTarget: Equatable, Sendable {
+    /// Ordered so that a ClusterIP (no label) comes before an endpoint, then by service and label: when several
+    /// Services claim one IP (two headless Services selecting the same Pod), the first is answered, whatever order
+    /// the Services arrived in.
+    struct PTRTarget: Comparable, Sendable {
         let label: String?
         let key: ServiceKey
+
+        static func < (lhs: Self, rhs: Self) -> Bool {
+            if (lhs.label == nil) != (rhs.label == nil) { return lhs.label == nil }
+            if lhs.key != rhs.key { return lhs.key < rhs.key }
+            return (lhs.label ?? "") < (rhs.label ?? "")
+        }
+    }
+
+    /// A pod IP in a namespace, for pod records in `verified` mode.
+    struct PodIP: Hashable, Sendable {
+        let namespace: String
+        let ip: IPAddr
     }
 
     public let isReady: Bool
     public let serial: UInt32
-    public let services: [ServiceKey: ServiceEntry]
-    let namespaces: Set<String>
-    let reverse: [IPAddr: PTRTarget]
-    let podIPs: [String: Set<IPAddr>]
+    public let services: ShardedMap<ServiceKey, ServiceEntry>
+    /// Ready endpoints over all Services (a metric).
+    public let endpointCount: Int
+    /// Namespace -> how many things make it exist (its Namespace object, its Services, its distinct pod IPs).
+    let namespaces: ShardedMap<String, Int>
+    /// IP -> every claim on it, sorted; the first is answered.
+    let reverse: ShardedMap<IPAddr, [PTRTarget]>
+    /// (namespace, pod IP) -> how many Pods have it.
+    let podIPs: ShardedMap<PodIP, Int>
 
     /// The snapshot before the first sync: every in-zone query gets SERVFAIL.
     public static let notReady = DNSSnapshot(
-        isReady: false, serial: 0, services: [:], namespaces: [], reverse: [:], podIPs: [:])
+        isReady: false, serial: 0, services: ShardedMap(), endpointCount: 0, namespaces: ShardedMap(), reverse: ShardedMap(),
+        podIPs: ShardedMap())
 
-    init(isReady: Bool, serial: UInt32, services: [ServiceKey: ServiceEntry], namespaces: Set<String>,
-         reverse: [IPAddr: PTRTarget], podIPs: [String: Set<IPAddr>]) {
+    init(isReady: Bool, serial: UInt32, services: ShardedMap<ServiceKey, ServiceEntry>, endpointCount: Int,
+         namespaces: ShardedMap<String, Int>, reverse: ShardedMap<IPAddr, [PTRTarget]>, podIPs: ShardedMap<PodIP, Int>) {
         self.isReady = isReady
         self.serial = serial
         self.services = services
+        self.endpointCount = endpointCount
         self.namespaces = namespaces
         self.reverse = reverse
         self.podIPs = podIPs
     }
 
+    /// Same answers: the same entries, names, PTR claims and pod IPs (how many objects hold a namespace or a pod
+    /// IP is bookkeeping, not content).
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.isReady == rhs.isReady && lhs.serial == rhs.serial && lhs.endpointCount == rhs.endpointCount
+            && lhs.services == rhs.services && lhs.reverse == rhs.reverse
+            && Set(lhs.namespaces.keys) == Set(rhs.namespaces.keys) && Set(lhs.podIPs.keys) == Set(rhs.podIPs.keys)
+    }
+
+    /// The whole zone at once (tests, and the reference the incremental builder is checked against).
     /// - Parameters:
     ///   - podIPs: pod IPs per namespace, for pod records in `verified` mode.
     ///   - namespaces: namespaces that exist; namespaces of services and pods are added.
@@ -79,32 +117,21 @@ public struct DNSSnapshot: Sendable {
             else { continue }
             slicesByService[ServiceKey(namespace: namespace, name: name), default: []].append(slice)
         }
-        var entries: [ServiceKey: ServiceEntry] = [:]
-        var reverse: [IPAddr: PTRTarget] = [:]
-        var allNamespaces = Set(namespaces.map { $0.lowercased() })
+        var latest: [ServiceKey: Service] = [:]
         for service in services {
             guard let name = service.metadata.name, let namespace = service.metadata.namespace else { continue }
-            let key = ServiceKey(namespace: namespace, name: name)
-            guard let entry = Self.entry(for: service, slices: slicesByService[key] ?? []) else { continue }
-            entries[key] = entry
-            allNamespaces.insert(key.namespace)
-            switch entry.kind {
-            case .clusterIP(let ips): for ip in ips { reverse[ip] = PTRTarget(label: nil, key: key) }
-            case .headless: for endpoint in entry.endpoints { reverse[endpoint.ip] = PTRTarget(label: endpoint.label, key: key) }
-            case .externalName: break
-            }
+            latest[ServiceKey(namespace: namespace, name: name)] = service
         }
-        var pods: [String: Set<IPAddr>] = [:]
-        for (namespace, ips) in podIPs {
-            pods[namespace.lowercased(), default: []].formUnion(ips.compactMap { IPAddr($0) })
-            allNamespaces.insert(namespace.lowercased())
-        }
-        self.init(
-            isReady: true, serial: Self.contentHash(entries, pods: pods, namespaces: allNamespaces), services: entries,
-            namespaces: allNamespaces, reverse: reverse, podIPs: pods)
+        var builder = DNSSnapshotBuilder()
+        for (key, service) in latest { builder.update(service: key, to: service, slices: slicesByService[key] ?? []) }
+        for namespace in namespaces { builder.update(namespace: namespace, exists: true) }
+        for (namespace, ips) in podIPs { builder.update(pod: "\(namespace)/", namespace: namespace, ips: ips) }
+        self = builder.snapshot
     }
 
-    static func entry(for service: Service, slices: [EndpointSlice]) -> ServiceEntry? {
+    /// One Service's records from the Service and its slices; nil when it has none (an ExternalName that is not a
+    /// domain name).
+    public static func entry(for service: Service, slices: [EndpointSlice]) -> ServiceEntry? {
         let ports = (service.spec?.ports ?? []).compactMap { port(name: $0.name, proto: $0.protocol, number: $0.port) }
         if service.serviceType == Service.ServiceType.externalName {
             guard let text = service.spec?.externalName, let target = try? DNSName(text) else { return nil }

@@ -38,6 +38,17 @@ public final class ProgrammedRevisions: Sendable {
         state.withLock { $0 = Snapshot(ready: true, revision: String(revision), services: services) }
     }
 
+    /// Applies a partial programming in place: `changed` Services are now served at the given resourceVersions,
+    /// `removed` ones no longer; the others stay as they were. Costs O(changes), not O(all Services).
+    public func apply(changed: [String: String], removed: [String], revision: Int64) {
+        state.withLock { snapshot in
+            snapshot.ready = true
+            for (key, version) in changed { snapshot.services[key] = version }
+            for key in removed { snapshot.services[key] = nil }
+            if revision > Int64(snapshot.revision) ?? 0 { snapshot.revision = String(revision) }
+        }
+    }
+
     /// Moves only the overall revision forward (a change that programmed nothing new, such as a bookmark).
     public func advance(to revision: Int64) {
         state.withLock { snapshot in

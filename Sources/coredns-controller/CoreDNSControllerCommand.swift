@@ -39,6 +39,9 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds to wait for the upstream before answering SERVFAIL.")
     var upstreamTimeoutMs: Int = 2000
 
+    @Option(help: "UDP sockets sharing the listen port (SO_REUSEPORT), one per event loop thread; default: the core count.")
+    var udpSockets: Int = DNSServer.Options.defaultUDPSockets
+
     @Option(help: "HOST:PORT for HTTP GET /metrics (Prometheus) and /programmed (served resourceVersions); empty: off.")
     var metricsListen: String = ""
 
@@ -57,6 +60,7 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
             do { _ = try ListenAddress(parsing: metricsListen) } catch { throw ValidationError("--metrics-listen: \(error.message)") }
         }
         guard upstreamTimeoutMs > 0 else { throw ValidationError("--upstream-timeout-ms must be positive") }
+        guard udpSockets > 0 else { throw ValidationError("--udp-sockets must be positive") }
     }
 
     func run() async throws {
@@ -77,8 +81,8 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
             forwarder = try await DNSForwarder.start(upstream: try ListenAddress(parsing: upstream), timeout: .milliseconds(Int64(upstreamTimeoutMs)))
             logger.info("forwarding names outside \(store.config.zone) to \(upstream)")
         }
-        let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress, metrics: metrics), store: store, forwarder: forwarder, logger: logger)
-        logger.info("DNS server listening on \(ListenAddress(host: listenAddress.host, port: server.port)) (udp and tcp)")
+        let server = try await DNSServer.bind(DNSServer.Options(listen: listenAddress, metrics: metrics, udpSockets: udpSockets), store: store, forwarder: forwarder, logger: logger)
+        logger.info("DNS server listening on \(ListenAddress(host: listenAddress.host, port: server.port)) (tcp, and udp on \(server.udpChannels.count) sockets)")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
         if let metricsServer = try await MetricsServer.forFlag(metricsListen, programmed: programmed, logger: logger) {
             services.append(.init(service: metricsServer))
@@ -86,7 +90,7 @@ struct CoreDNSControllerCommand: AsyncParsableCommand {
 
         var options = DNSController.Options(watchPods: pods == .verified)
         options.informer.token = clientConfig.token
-        let connection = try Connection(endpoint: clientConfig.server, options: ConnectionOptions(timeout: clientConfig.timeout))
+        let connection = try Connection(endpoint: clientConfig.server, options: clientConfig.connectionOptions)
         let apiClient = try APIClient(config: clientConfig)
         defer { connection.close(); apiClient.close() }
         // kube-system/coredns-controller: renewed, with the revision served (skiffctl apply --wait reads it).

@@ -1,5 +1,6 @@
 @testable import ClusterDNS
 import NIOCore
+import NIOPosix
 import SkiffAPI
 import SkiffDNS
 import SkiffMetrics
@@ -30,11 +31,12 @@ import Testing
 
     /// Runs `body` against a server bound to a kernel-chosen port, then closes it.
     static func withServer(snapshot: DNSSnapshot = DNSSnapshot(services: services, endpointSlices: slices),
-                           idleTimeout: TimeAmount = .seconds(10),
+                           idleTimeout: TimeAmount = .seconds(10), udpSockets: Int = 2,
                            _ body: (DNSServer, DNSSnapshotStore) async throws -> Void) async throws {
         let store = DNSSnapshotStore(config: try DNSConfig(), initial: snapshot)
         let server = try await DNSServer.bind(
-            DNSServer.Options(listen: ListenAddress(host: "127.0.0.1", port: 0), tcpIdleTimeout: idleTimeout), store: store)
+            DNSServer.Options(listen: ListenAddress(host: "127.0.0.1", port: 0), tcpIdleTimeout: idleTimeout, udpSockets: udpSockets),
+            store: store, group: group)
         do {
             try await body(server, store)
         } catch {
@@ -44,11 +46,40 @@ import Testing
         await server.close()
     }
 
+    /// Two loops, so that two UDP sockets are possible on any machine.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
     @Test func bindsUDPAndTCPToOnePort() async throws {
         try await Self.withServer { server, _ in
             #expect(server.port > 0)
-            #expect(server.udpChannel.localAddress?.port == server.port)
+            #expect(server.udpChannels.count == 2)
+            #expect(server.udpChannels.allSatisfy { $0.localAddress?.port == server.port })
             #expect(server.tcpChannel.localAddress?.port == server.port)
+            // One socket per event loop.
+            #expect(server.udpChannels[0].eventLoop !== server.udpChannels[1].eventLoop)
+        }
+    }
+
+    /// Clients on many source ports, which the kernel spreads over the SO_REUSEPORT sockets, all get answers from
+    /// a snapshot swapped in after the sockets started.
+    @Test func clientsOnManyPortsAllGetAnswers() async throws {
+        try await Self.withServer(snapshot: .notReady) { server, store in
+            store.replace(with: Self.snapshotWithWeb)
+            let clients = try (0..<32).map { _ in try SocketClient(udpTo: server.port) }
+            for (index, client) in clients.enumerated() {
+                try client.send(Self.query("web.default.svc.cluster.local", .a, id: UInt16(index)))
+            }
+            for (index, client) in clients.enumerated() {
+                let reply = try DNSMessage(parsing: try client.receiveDatagram())
+                #expect(reply.header.id == UInt16(index))
+                #expect(reply.answers.map(\.data) == [.a(IPAddr("10.96.0.10")!)])
+            }
+        }
+    }
+
+    @Test func oneUDPSocketWhenAsked() async throws {
+        try await Self.withServer(udpSockets: 1) { server, _ in
+            #expect(server.udpChannels.count == 1)
         }
     }
 
