@@ -91,10 +91,10 @@ import Testing
         for _ in 0..<30 { answers.append(await topology.curl("http://\(web)/").output) }
         #expect(Set(answers) == ["web-1", "web-2", "web-3"], "30 requests: \(answers)")
 
-        // web-2 not ready: its endpoint chain goes, and it gets no more traffic.
+        // web-2 not ready: its endpoint-map element goes, and it gets no more traffic.
         try await apply(cluster, ["--subresource", "status", "-f", try cluster.write("two.yaml", Self.status(2, ip: topology.pods[1].ip, ready: false))])
         try await waitUntil("web-2's rules are gone", timeout: .seconds(20)) {
-            !topology.nft("list", "table", "ip", "skiff-proxy").contains("dnat to \(topology.pods[1].ip):8080")
+            !topology.nft("list", "table", "ip", "skiff-proxy").contains("\(topology.pods[1].ip) . 8080")
         }
         var after: [String] = []
         for _ in 0..<30 { after.append(await topology.curl("http://\(web)/").output) }

@@ -75,13 +75,31 @@ struct NFTablesNetnsTests {
         #expect(table.contains("chain services {"))
     }
 
-    /// Kubernetes' vmap pick is valid nft too (the cascade is the default only for its speed).
+    /// Kubernetes' vmap pick (for affinity chains) is valid nft too (the cascade is the default only for its speed).
     @Test func vmapPickInANamespace() async throws {
         let netns = try ScratchNetns()
         let proxier = NFTablesProxier(backend: NFTCommand(netns: netns.name), options: NFTablesOptions(endpointPick: .vmap))
-        let snapshot = NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(3)])
+        var web = NFTFixtures.webInfo
+        web.sessionAffinity = .clientIP(timeoutSeconds: 60)
+        let snapshot = NFTFixtures.snapshot([NFTFixtures.web: web], [NFTFixtures.web: NFTFixtures.eps(3)])
         _ = try await proxier.sync(ProxyUpdate(snapshot: snapshot, changed: [], full: true))
         #expect(netns.nft("list", "chain", "ip", "skiff-proxy", NFTNames.svc).contains("numgen random mod 3 vmap { 0 : goto \(NFTNames.ep1)"))
+    }
+
+    /// The in-process backend (libnftables) programs the namespace it was created for, keeps its context across
+    /// syncs, and reports nft's error for a bad transaction.
+    @Test func libraryBackendProgramsItsNamespace() async throws {
+        let netns = try ScratchNetns()
+        let library = try #require(NFTLibrary(netns: netns.name), "libnftables.so.1 not loadable")
+        let proxier = NFTablesProxier(backend: library)
+        let three = NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(3)])
+        _ = try await proxier.sync(ProxyUpdate(snapshot: three, changed: [], full: true))
+        #expect(netns.nft("list", "map", "ip", "skiff-proxy", "service-ips").contains("10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-3"))
+        let two = NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(2)])
+        _ = try await proxier.sync(ProxyUpdate(snapshot: two, changed: [NFTFixtures.web], full: false))
+        let table = netns.nft("list", "table", "ip", "skiff-proxy")
+        #expect(table.contains("goto pick-cluster-tcp-2") && !table.contains("10.244.3.2 . 8080"))
+        await #expect(throws: DataplaneError.self) { try await library.run("add rule ip skiff-proxy missing-chain accept\n") }
     }
 
     /// nft's own complaint reaches the caller, and the table is left as it was (the transaction is atomic).

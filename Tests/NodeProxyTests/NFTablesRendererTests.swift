@@ -28,6 +28,7 @@ enum NFTNames {
     static let ep3 = "endpoint-QJ23PN4X-ns1/web/tcp/http__10.244.3.2/8080"
     static let aff1 = "affinity-R6EW3KCZ-ns1/web/tcp/http__10.244.1.2/8080"
     static let aff2 = "affinity-5VGXRQ35-ns1/web/tcp/http__10.244.2.2/8080"
+    static let aff3 = "affinity-QJ23PN4X-ns1/web/tcp/http__10.244.3.2/8080"
 }
 
 struct NFTablesNamesTests {
@@ -73,43 +74,60 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
         nodePort.nodePort = 30080
         var internalLocal = nodePort
         internalLocal.internalTrafficLocal = true
+        let dns = ServicePortName(namespace: "kube-system", name: "dns", port: "dns", protocol: .udp)
+        let dnsInfo = ServicePortInfo(clusterIPs: ["10.96.0.53"], port: 53, protocol: .udp)
+        var externalLocal = NFTFixtures.webInfo
+        externalLocal.externalIPs = ["192.0.2.7"]
+        externalLocal.externalTrafficLocal = true
+        var affinityNodePort = affinity
+        affinityNodePort.nodePort = 30080
         let (svc, ext, ep1, ep2, ep3, aff1, aff2) = (NFTNames.svc, NFTNames.ext, NFTNames.ep1, NFTNames.ep2, NFTNames.ep3, NFTNames.aff1, NFTNames.aff2)
         let t = "ip skiff-proxy"
         return [
-            RenderCase(name: "one service, three endpoints", snapshot: NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(3)]), expected: """
-                add chain \(t) \(svc)
-                flush chain \(t) \(svc)
-                add chain \(t) \(ep1)
-                flush chain \(t) \(ep1)
-                add chain \(t) \(ep2)
-                flush chain \(t) \(ep2)
-                add chain \(t) \(ep3)
-                flush chain \(t) \(ep3)
-                add rule \(t) \(svc) numgen random mod 3 == 0 goto \(ep1)
-                add rule \(t) \(svc) numgen random mod 2 == 0 goto \(ep2)
-                add rule \(t) \(svc) goto \(ep3)
-                add rule \(t) \(ep1) ip saddr 10.244.1.2 jump mark-for-masquerade
-                add rule \(t) \(ep1) meta l4proto tcp dnat to 10.244.1.2:8080
-                add rule \(t) \(ep2) ip saddr 10.244.2.2 jump mark-for-masquerade
-                add rule \(t) \(ep2) meta l4proto tcp dnat to 10.244.2.2:8080
-                add rule \(t) \(ep3) ip saddr 10.244.3.2 jump mark-for-masquerade
-                add rule \(t) \(ep3) meta l4proto tcp dnat to 10.244.3.2:8080
-                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
+            RenderCase(name: "one service, three endpoints: elements only, a shared pick chain", snapshot: NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(3)]), expected: """
+                add chain \(t) pick-cluster-tcp-3
+                flush chain \(t) pick-cluster-tcp-3
+                add rule \(t) pick-cluster-tcp-3 meta l4proto tcp dnat to numgen random mod 3 . ip daddr . th dport map @service-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2, 10.244.2.2 . 10.244.2.2, 10.244.3.2 . 10.244.3.2 }
+                add element \(t) service-endpoints-tcp { 0 . 10.96.0.10 . 80 : 10.244.1.2 . 8080, 1 . 10.96.0.10 . 80 : 10.244.2.2 . 8080, 2 . 10.96.0.10 . 80 : 10.244.3.2 . 8080 }
+                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-3 }
                 """),
-            RenderCase(name: "vmap pick, Kubernetes' rule", snapshot: NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(2)]), expected: """
+            RenderCase(name: "two services of three endpoints share one pick chain", snapshot: NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo, NFTFixtures.db: NFTFixtures.dbInfo], [NFTFixtures.web: NFTFixtures.eps(3), NFTFixtures.db: NFTFixtures.eps(3, port: 5432)]), expected: """
+                add chain \(t) pick-cluster-tcp-3
+                flush chain \(t) pick-cluster-tcp-3
+                add rule \(t) pick-cluster-tcp-3 meta l4proto tcp dnat to numgen random mod 3 . ip daddr . th dport map @service-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2, 10.244.2.2 . 10.244.2.2, 10.244.3.2 . 10.244.3.2 }
+                add element \(t) service-endpoints-tcp { 0 . 10.96.0.11 . 5432 : 10.244.1.2 . 5432, 1 . 10.96.0.11 . 5432 : 10.244.2.2 . 5432, 2 . 10.96.0.11 . 5432 : 10.244.3.2 . 5432, 0 . 10.96.0.10 . 80 : 10.244.1.2 . 8080, 1 . 10.96.0.10 . 80 : 10.244.2.2 . 8080, 2 . 10.96.0.10 . 80 : 10.244.3.2 . 8080 }
+                add element \(t) service-ips { 10.96.0.11 . tcp . 5432 : goto pick-cluster-tcp-3, 10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-3 }
+                """),
+            RenderCase(name: "vmap pick for affinity chains, Kubernetes' rule", snapshot: NFTFixtures.snapshot([NFTFixtures.web: affinity], [NFTFixtures.web: NFTFixtures.eps(2)]), expected: """
                 add chain \(t) \(svc)
                 flush chain \(t) \(svc)
                 add chain \(t) \(ep1)
                 flush chain \(t) \(ep1)
                 add chain \(t) \(ep2)
                 flush chain \(t) \(ep2)
+                add set \(t) \(aff2) { type ipv4_addr ; flags dynamic,timeout ; timeout 60s ; }
+                add set \(t) \(aff1) { type ipv4_addr ; flags dynamic,timeout ; timeout 60s ; }
+                add rule \(t) \(svc) ip saddr @\(aff1) goto \(ep1)
+                add rule \(t) \(svc) ip saddr @\(aff2) goto \(ep2)
                 add rule \(t) \(svc) numgen random mod 2 vmap { 0 : goto \(ep1) , 1 : goto \(ep2) }
                 add rule \(t) \(ep1) ip saddr 10.244.1.2 jump mark-for-masquerade
+                add rule \(t) \(ep1) update @\(aff1) { ip saddr }
                 add rule \(t) \(ep1) meta l4proto tcp dnat to 10.244.1.2:8080
                 add rule \(t) \(ep2) ip saddr 10.244.2.2 jump mark-for-masquerade
+                add rule \(t) \(ep2) update @\(aff2) { ip saddr }
                 add rule \(t) \(ep2) meta l4proto tcp dnat to 10.244.2.2:8080
                 add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
                 """, options: NFTablesOptions(endpointPick: .vmap)),
+            RenderCase(name: "UDP: its own pick chain and endpoint map", snapshot: NFTFixtures.snapshot([dns: dnsInfo], [dns: NFTFixtures.eps(1, port: 53)]), expected: """
+                add chain \(t) pick-cluster-udp-1
+                flush chain \(t) pick-cluster-udp-1
+                add rule \(t) pick-cluster-udp-1 meta l4proto udp dnat to numgen random mod 1 . ip daddr . th dport map @service-endpoints-udp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2 }
+                add element \(t) service-endpoints-udp { 0 . 10.96.0.53 . 53 : 10.244.1.2 . 53 }
+                add element \(t) service-ips { 10.96.0.53 . udp . 53 : goto pick-cluster-udp-1 }
+                """),
             RenderCase(name: "no endpoints: reject element, no chains", snapshot: NFTFixtures.snapshot([NFTFixtures.db: NFTFixtures.dbInfo]), expected: """
                 add element \(t) no-endpoint-services { 10.96.0.11 . tcp . 5432 : goto reject-chain }
                 """),
@@ -134,57 +152,78 @@ struct RenderCase: Sendable, CustomTestStringConvertible {
                 add rule \(t) \(ep2) meta l4proto tcp dnat to 10.244.2.2:8080
                 add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
                 """),
-            RenderCase(name: "NodePort: external chain masquerades, then the service chain", snapshot: NFTFixtures.snapshot([NFTFixtures.web: nodePort], [NFTFixtures.web: NFTFixtures.eps(1)]), expected: """
-                add chain \(t) \(svc)
-                flush chain \(t) \(svc)
-                add chain \(t) \(ext)
-                flush chain \(t) \(ext)
-                add chain \(t) \(ep1)
-                flush chain \(t) \(ep1)
-                add rule \(t) \(svc) goto \(ep1)
-                add rule \(t) \(ext) jump mark-for-masquerade
-                add rule \(t) \(ext) goto \(svc)
-                add rule \(t) \(ep1) ip saddr 10.244.1.2 jump mark-for-masquerade
-                add rule \(t) \(ep1) meta l4proto tcp dnat to 10.244.1.2:8080
-                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
-                add element \(t) service-nodeports { tcp . 30080 : goto \(ext) }
+            RenderCase(name: "NodePort: its own pick chain masquerades, endpoints keyed by protocol and port", snapshot: NFTFixtures.snapshot([NFTFixtures.web: nodePort], [NFTFixtures.web: NFTFixtures.eps(1)]), expected: """
+                add chain \(t) pick-cluster-tcp-1
+                flush chain \(t) pick-cluster-tcp-1
+                add rule \(t) pick-cluster-tcp-1 meta l4proto tcp dnat to numgen random mod 1 . ip daddr . th dport map @service-endpoints-tcp
+                add chain \(t) pick-nodeport-tcp-1
+                flush chain \(t) pick-nodeport-tcp-1
+                add rule \(t) pick-nodeport-tcp-1 jump mark-for-masquerade
+                add rule \(t) pick-nodeport-tcp-1 meta l4proto tcp dnat to numgen random mod 1 . th dport map @nodeport-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2 }
+                add element \(t) nodeport-endpoints-tcp { 0 . 30080 : 10.244.1.2 . 8080 }
+                add element \(t) service-endpoints-tcp { 0 . 10.96.0.10 . 80 : 10.244.1.2 . 8080 }
+                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-1 }
+                add element \(t) service-nodeports { tcp . 30080 : goto pick-nodeport-tcp-1 }
+                """),
+            RenderCase(name: "external IP with Local policy: masquerade only the node's own traffic", snapshot: NFTFixtures.snapshot([NFTFixtures.web: externalLocal], [NFTFixtures.web: [EndpointInfo(ip: "10.244.1.2", port: 8080, nodeName: "node-a"), EndpointInfo(ip: "10.244.2.2", port: 8080, nodeName: "node-b")]]), expected: """
+                add chain \(t) pick-cluster-tcp-2
+                flush chain \(t) pick-cluster-tcp-2
+                add rule \(t) pick-cluster-tcp-2 meta l4proto tcp dnat to numgen random mod 2 . ip daddr . th dport map @service-endpoints-tcp
+                add chain \(t) pick-external-local-tcp-1
+                flush chain \(t) pick-external-local-tcp-1
+                add rule \(t) pick-external-local-tcp-1 fib saddr type local jump mark-for-masquerade
+                add rule \(t) pick-external-local-tcp-1 meta l4proto tcp dnat to numgen random mod 1 . ip daddr . th dport map @service-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2, 10.244.2.2 . 10.244.2.2 }
+                add element \(t) service-endpoints-tcp { 0 . 10.96.0.10 . 80 : 10.244.1.2 . 8080, 1 . 10.96.0.10 . 80 : 10.244.2.2 . 8080, 0 . 192.0.2.7 . 80 : 10.244.1.2 . 8080 }
+                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-2, 192.0.2.7 . tcp . 80 : goto pick-external-local-tcp-1 }
                 """),
             RenderCase(name: "no ready endpoint: serving terminating ones are used, not-serving ones are not", snapshot: NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: [
                 EndpointInfo(ip: "10.244.1.2", port: 8080, ready: false, serving: true, terminating: true),
                 EndpointInfo(ip: "10.244.2.2", port: 8080, ready: false, serving: false, terminating: true)]]), expected: """
-                add chain \(t) \(svc)
-                flush chain \(t) \(svc)
-                add chain \(t) \(ep1)
-                flush chain \(t) \(ep1)
-                add rule \(t) \(svc) goto \(ep1)
-                add rule \(t) \(ep1) ip saddr 10.244.1.2 jump mark-for-masquerade
-                add rule \(t) \(ep1) meta l4proto tcp dnat to 10.244.1.2:8080
-                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
+                add chain \(t) pick-cluster-tcp-1
+                flush chain \(t) pick-cluster-tcp-1
+                add rule \(t) pick-cluster-tcp-1 meta l4proto tcp dnat to numgen random mod 1 . ip daddr . th dport map @service-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2 }
+                add element \(t) service-endpoints-tcp { 0 . 10.96.0.10 . 80 : 10.244.1.2 . 8080 }
+                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto pick-cluster-tcp-1 }
                 """),
             RenderCase(name: "internalTrafficPolicy Local without a local endpoint: ClusterIP dropped, NodePort served", snapshot: NFTFixtures.snapshot([NFTFixtures.web: internalLocal], [NFTFixtures.web: [EndpointInfo(ip: "10.244.1.2", port: 8080, nodeName: "node-b")]]), expected: """
+                add chain \(t) pick-nodeport-tcp-1
+                flush chain \(t) pick-nodeport-tcp-1
+                add rule \(t) pick-nodeport-tcp-1 jump mark-for-masquerade
+                add rule \(t) pick-nodeport-tcp-1 meta l4proto tcp dnat to numgen random mod 1 . th dport map @nodeport-endpoints-tcp
+                add element \(t) hairpin { 10.244.1.2 . 10.244.1.2 }
+                add element \(t) no-endpoint-services { 10.96.0.10 . tcp . 80 : drop }
+                add element \(t) nodeport-endpoints-tcp { 0 . 30080 : 10.244.1.2 . 8080 }
+                add element \(t) service-nodeports { tcp . 30080 : goto pick-nodeport-tcp-1 }
+                """),
+            RenderCase(name: "ClientIP affinity with a NodePort: Kubernetes' external chain", snapshot: NFTFixtures.snapshot([NFTFixtures.web: affinityNodePort], [NFTFixtures.web: NFTFixtures.eps(1)]), expected: """
                 add chain \(t) \(svc)
                 flush chain \(t) \(svc)
                 add chain \(t) \(ext)
                 flush chain \(t) \(ext)
                 add chain \(t) \(ep1)
                 flush chain \(t) \(ep1)
+                add set \(t) \(aff1) { type ipv4_addr ; flags dynamic,timeout ; timeout 60s ; }
+                add rule \(t) \(svc) ip saddr @\(aff1) goto \(ep1)
                 add rule \(t) \(svc) goto \(ep1)
                 add rule \(t) \(ext) jump mark-for-masquerade
                 add rule \(t) \(ext) goto \(svc)
                 add rule \(t) \(ep1) ip saddr 10.244.1.2 jump mark-for-masquerade
+                add rule \(t) \(ep1) update @\(aff1) { ip saddr }
                 add rule \(t) \(ep1) meta l4proto tcp dnat to 10.244.1.2:8080
-                add element \(t) no-endpoint-services { 10.96.0.10 . tcp . 80 : drop }
+                add element \(t) service-ips { 10.96.0.10 . tcp . 80 : goto \(svc) }
                 add element \(t) service-nodeports { tcp . 30080 : goto \(ext) }
                 """),
         ]
     }()
 }
-
 struct NFTablesRendererTests {
     let renderer = NFTablesRenderer()
 
     func full(_ snapshot: ProxySnapshot, existing: NFTablesTableContents? = nil, options: NFTablesOptions = .init()) -> NFTablesTransaction {
-        NFTablesRenderer(options: options).render(ProxyUpdate(snapshot: snapshot, changed: [], full: true), programmed: [:], existing: existing)
+        NFTablesRenderer(options: options).render(ProxyUpdate(snapshot: snapshot, changed: [], full: true), programmed: NFTablesState(), existing: existing)
     }
 
     /// The lines after the fixed base (which an empty snapshot renders alone).
@@ -201,28 +240,34 @@ struct NFTablesRendererTests {
         #expect(transaction.replacesAll)
     }
 
+    /// The masquerade options apply to ClusterIP traffic: they are the first rule of the cluster pick chains.
     @Test func masqueradeAllAndClusterCIDRMarkClusterIPTraffic() {
-        let all = NFTablesRenderer(options: .init(masqueradeAll: true))
-        let cidr = NFTablesRenderer(options: .init(clusterCIDR: "10.244.0.0/16"))
-        let snapshot = NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(1)])
-        #expect(all.rules(for: NFTFixtures.web, in: snapshot)?.chains.first?.rules.first
-                == "ip daddr 10.96.0.10 tcp dport 80 jump mark-for-masquerade")
-        #expect(cidr.rules(for: NFTFixtures.web, in: snapshot)?.chains.first?.rules.first
-                == "ip daddr 10.96.0.10 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade")
+        let dnat = "meta l4proto tcp dnat to numgen random mod 2 . ip daddr . th dport map @service-endpoints-tcp"
+        #expect(NFTablesRenderer(options: .init(masqueradeAll: true)).rules(of: NFTablesPick(.cluster, .tcp, 2)) == ["jump mark-for-masquerade", dnat])
+        #expect(NFTablesRenderer(options: .init(clusterCIDR: "10.244.0.0/16")).rules(of: NFTablesPick(.cluster, .tcp, 2))
+                == ["ip saddr != 10.244.0.0/16 jump mark-for-masquerade", dnat])
+        #expect(renderer.rules(of: NFTablesPick(.cluster, .tcp, 2)) == [dnat])
+        #expect(renderer.rules(of: NFTablesPick(.external, .tcp, 2)) == ["jump mark-for-masquerade", dnat])
     }
 
-    /// A full sync deletes per-Service chains and affinity sets the table holds that nothing needs any more
-    /// (left by an earlier run), and leaves the fixed chains alone.
+    /// A full sync deletes per-Service and pick chains and affinity sets the table holds that nothing needs any
+    /// more (left by an earlier run, or by the layout before pick chains: `web` has no affinity, so no chain of
+    /// its own now), and leaves the fixed chains and the pick chains in use alone.
     @Test func fullSyncDeletesStaleObjectsFoundInTheTable() {
         let existing = NFTablesTableContents(
-            chains: ["services", NFTNames.svc, "service-OLD00000-ns9/gone/tcp/", "endpoint-OLD00000-ns9/gone/tcp/__10.244.9.9/80"],
+            chains: ["services", NFTNames.svc, "pick-cluster-tcp-1", "pick-cluster-tcp-9", "service-OLD00000-ns9/gone/tcp/",
+                     "endpoint-OLD00000-ns9/gone/tcp/__10.244.9.9/80"],
             sets: ["affinity-OLD00000-ns9/gone/tcp/__10.244.9.9/80"])
         let transaction = full(NFTFixtures.snapshot([NFTFixtures.web: NFTFixtures.webInfo], [NFTFixtures.web: NFTFixtures.eps(1)]), existing: existing)
-        let tail = transaction.text.split(separator: "\n").suffix(5).joined(separator: "\n")
+        let tail = transaction.text.split(separator: "\n").suffix(9).joined(separator: "\n")
         #expect(tail == """
             flush chain ip skiff-proxy endpoint-OLD00000-ns9/gone/tcp/__10.244.9.9/80
+            flush chain ip skiff-proxy pick-cluster-tcp-9
+            flush chain ip skiff-proxy \(NFTNames.svc)
             flush chain ip skiff-proxy service-OLD00000-ns9/gone/tcp/
             delete chain ip skiff-proxy endpoint-OLD00000-ns9/gone/tcp/__10.244.9.9/80
+            delete chain ip skiff-proxy pick-cluster-tcp-9
+            delete chain ip skiff-proxy \(NFTNames.svc)
             delete chain ip skiff-proxy service-OLD00000-ns9/gone/tcp/
             delete set ip skiff-proxy affinity-OLD00000-ns9/gone/tcp/__10.244.9.9/80
             """)

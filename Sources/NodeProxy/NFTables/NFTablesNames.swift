@@ -29,6 +29,11 @@ public enum NFTablesNames {
     public static let noEndpointServices = "no-endpoint-services"
     public static let noEndpointNodePorts = "no-endpoint-nodeports"
 
+    // Endpoint maps per protocol (`numgen . key : ip . port`, read by the pick chains) and the hairpin set (`ip . ip`).
+    public static func serviceEndpoints(_ proto: TransportProtocol) -> String { "service-endpoints-\(proto.rawValue)" }
+    public static func nodePortEndpoints(_ proto: TransportProtocol) -> String { "nodeport-endpoints-\(proto.rawValue)" }
+    public static let hairpin = "hairpin"
+
     /// nft's limit on a name is 256 bytes (knftables' `NameLengthMax`); our longest prefix ("external-",
     /// "affinity-", "endpoint-") stays within 16, which leaves 240 for the hashed base.
     static let nameLengthMax = 256
@@ -61,8 +66,9 @@ public enum NFTablesNames {
     public static func endpointChain(_ port: ServicePortName, _ endpoint: EndpointInfo) -> String { "endpoint-" + endpointBase(port, endpoint) }
     public static func affinitySet(_ port: ServicePortName, _ endpoint: EndpointInfo) -> String { "affinity-" + endpointBase(port, endpoint) }
 
-    /// Per-Service chains carry a "/"; the fixed chains never do.
+    /// Per-Service chains carry a "/", pick chains start with "pick-"; the fixed chains do neither.
     static func isServiceChain(_ name: String) -> Bool { name.contains("/") }
+    static func isPickChain(_ name: String) -> Bool { name.hasPrefix("pick-") }
     static func isAffinitySet(_ name: String) -> Bool { name.hasPrefix("affinity-") }
 }
 

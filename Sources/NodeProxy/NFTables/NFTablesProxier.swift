@@ -7,15 +7,16 @@
 /// `shutdown` keeps the rules: traffic keeps flowing while the proxy restarts.
 public actor NFTablesProxier: Proxier {
     public nonisolated let mode = ProxyMode.nftables
-    public let renderer: NFTablesRenderer
+    public nonisolated let renderer: NFTablesRenderer
     private let backend: any NFTablesBackend
     private let clock = ContinuousClock()
-    private var programmed: [ServicePortName: NFTablesServiceRules] = [:]
-    private var endpointCount = 0
+    private var programmed = NFTablesState()
     private var reconciled = false
 
-    public init(backend: any NFTablesBackend = NFTCommand(), options: NFTablesOptions = .init()) {
-        self.backend = backend
+    /// The default backend is libnftables in-process (`NFTLibrary`: no fork+exec, no wait for an RCU grace period
+    /// after deletes), or the `nft` command where the library cannot be loaded.
+    public init(backend: (any NFTablesBackend)? = nil, options: NFTablesOptions = .init()) {
+        self.backend = backend ?? NFTLibrary() ?? NFTCommand()
         renderer = NFTablesRenderer(options: options)
     }
 
@@ -33,19 +34,14 @@ public actor NFTablesProxier: Proxier {
             reconciled = false
             throw error
         }
-        if transaction.replacesAll { programmed = [:]; endpointCount = 0 }
-        for (port, rules) in transaction.updates {
-            endpointCount -= programmed[port]?.endpointCount ?? 0
-            programmed[port] = rules
-            endpointCount += rules?.endpointCount ?? 0
-        }
+        programmed.apply(transaction)
         reconciled = true
-        return SyncReport(servicePorts: programmed.count, endpoints: endpointCount,
+        return SyncReport(servicePorts: programmed.ports.count, endpoints: programmed.endpointCount,
                           rulesWritten: transaction.statements, duration: clock.now - start)
     }
 
     public func shutdown() async {}
 
     /// What the table holds per Service port, as far as this proxier knows (for tests and debugging).
-    public var programmedPorts: [ServicePortName: NFTablesServiceRules] { programmed }
+    public var programmedPorts: [ServicePortName: NFTablesServiceRules] { programmed.ports }
 }
