@@ -9,6 +9,9 @@ import Foundation
 /// Foundation's `Process` passes on the spawning thread's signal mask, and the threads of a Swift program that
 /// handles SIGTERM (swift-service-lifecycle) block it: a container started that way would never see the
 /// SIGTERM of a graceful stop. The own process group lets a stop reach the shell's children too.
+///
+/// The child gets no file descriptor of the kubelet but 0, 1 and 2: an inherited socket would keep the kubelet's
+/// connections (and whatever waits for the end of the kubelet's output) alive as long as the container runs.
 public struct ChildProcess: Sendable {
     public let pid: pid_t
 
@@ -18,6 +21,7 @@ public struct ChildProcess: Sendable {
     public static func spawn(_ command: [String], environment: [String: String], output: String?,
                              onExit: @escaping @Sendable (Int32) -> Void) throws(KubeletError) -> ChildProcess {
         guard let executable = command.first, !executable.isEmpty else { throw KubeletError(.startFailed, "empty command") }
+        closeOnExec()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -59,6 +63,18 @@ public struct ChildProcess: Sendable {
         thread.name = "skiff-child-\(pid)"
         thread.start()
         return ChildProcess(pid: pid)
+    }
+
+    /// Marks every descriptor above 2 close-on-exec. glibc's posix_spawn_file_actions_addclosefrom_np is not
+    /// visible to Swift, and most descriptors of a Swift process (Foundation's, libzmq's, NIO's) are opened without
+    /// O_CLOEXEC; none of them is meant for a container.
+    static func closeOnExec() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for entry in entries {
+            guard let fd = Int32(entry), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Sends `signal` to the process and its process group.

@@ -88,6 +88,7 @@ public final class Kubelet: Sendable {
             group.addTask {
                 guard await self.pods.waitForSync() else { return }
                 self.adoptAddresses()
+                await self.stopOrphans()
                 let controller = Controller(name: "kubelet", queue: self.queue, workers: self.options.workers, logger: self.logger) { key in
                     try await self.reconcile(key)
                 }
@@ -135,9 +136,12 @@ public final class Kubelet: Sendable {
     /// A terminating Pod: stop its containers by the deadline the apiserver set, then remove it (grace 0), as
     /// the kubelet's status manager does once a Pod's containers are gone.
     private func finishDeletion(_ pod: Pod, key: String, deadline: Date) async throws {
+        let remaining = Duration.milliseconds(Int64(max(deadline.timeIntervalSinceNow, 0) * 1000))
         if let running = workers.withLock({ $0[key] }) {
-            let remaining = max(deadline.timeIntervalSinceNow, 0)
-            await stop(key, running.worker, grace: .milliseconds(Int64(remaining * 1000)))
+            await stop(key, running.worker, grace: remaining)
+        } else {
+            // Deleted while no kubelet ran here: what the previous one started is still running.
+            await PodWorker.stopLeftovers(of: pod, context: context, grace: remaining)
         }
         do {
             _ = try await client.delete(Pod.self, namespace: pod.namespace, name: pod.name, gracePeriod: 0)
@@ -180,6 +184,22 @@ public final class Kubelet: Sendable {
         let mine = pods.list().filter { $0.spec?.nodeName == options.nodeName }
         addresses.withLock { allocator in
             for pod in mine { if let ip = pod.status?.podIP { allocator.reserve(ip) } }
+        }
+    }
+
+    /// At start: containers an earlier kubelet left running for Pods that are no longer bound here (removed from
+    /// the apiserver while no kubelet ran) are stopped, and their networks removed, as the kubelet's housekeeping
+    /// kills containers of Pods it does not know.
+    private func stopOrphans() async {
+        let mine = Set(pods.list().filter { $0.spec?.nodeName == options.nodeName }.map { "\($0.namespace)/\($0.metadata.name ?? "")" })
+        let directory = options.rootDirectory.appendingPathComponent("pods", isDirectory: true)
+        for podDirectory in (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? [] {
+            // `<namespace>_<name>`: a namespace has no `_`.
+            let name = podDirectory.lastPathComponent
+            guard let separator = name.firstIndex(of: "_") else { continue }
+            let key = "\(name[..<separator])/\(name[name.index(after: separator)...])"
+            guard !mine.contains(key) else { continue }
+            await PodWorker.stopLeftovers(key: key, logDirectory: podDirectory, context: context, grace: .seconds(2))
         }
     }
 

@@ -9,6 +9,13 @@ public protocol PodNetwork: Sendable {
     func tearDown(podKey: String) async
     /// The prefix that runs a program inside the Pod's network; empty for the node's own.
     func execPrefix(podKey: String) -> [String]
+    /// Finds the network of a Pod whose process `pid` outlived an earlier kubelet, so that the Pod keeps it
+    /// (`setUp` would make a new one); false when it cannot be had.
+    func reattach(podKey: String, ip: String, pid: pid_t) async -> Bool
+}
+
+extension PodNetwork {
+    public func reattach(podKey: String, ip: String, pid: pid_t) async -> Bool { true }
 }
 
 /// The loopback topology (`make up`): Linux routes all of 127/8 to `lo`, so a Pod IP needs no setup and the
@@ -52,8 +59,12 @@ public struct NamespacePodNetwork: PodNetwork {
 
     public func setUp(podKey: String, ip: String) async throws(KubeletError) {
         let netns = namespace(podKey), veth = "veth\(id(podKey))"
-        if await IPCommand.run(["ip", "netns", "exec", netns, "ip", "-4", "addr", "show", "dev", "eth0"]).output.contains(ip) { return }
+        if await holds(netns, ip) { return }
         await tearDown(podKey: podKey)
+        // The address may have been another Pod's a moment ago: the node's neighbour entry for it still names
+        // that Pod's MAC, and would send the node's traffic (probes, local clients) nowhere until it expires.
+        _ = await IPCommand.run(["ip", "neigh", "flush", "to", ip])
+        await pinBridgeAddress()
         var steps: [[String]] = [
             ["ip", "netns", "add", netns],
             ["ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", netns],
@@ -70,6 +81,32 @@ public struct NamespacePodNetwork: PodNetwork {
                 throw KubeletError(.startFailed, "pod network for \(podKey): `\(step.joined(separator: " "))` failed: \(result.output)")
             }
         }
+    }
+
+    /// A kubelet started with `ip netns exec NODE` has a mount namespace of its own, and the name `ip netns add`
+    /// gives a Pod's namespace is a bind mount in it: when that kubelet dies the name is left as a plain file,
+    /// and the namespace lives on only in the Pod's processes. The next kubelet names it again from one of them.
+    public func reattach(podKey: String, ip: String, pid: pid_t) async -> Bool {
+        let netns = namespace(podKey)
+        if await holds(netns, ip) { return true }
+        _ = await IPCommand.run(["ip", "netns", "del", netns])
+        _ = await IPCommand.run(["ip", "netns", "attach", netns, "\(pid)"])
+        return await holds(netns, ip)
+    }
+
+    /// A Linux bridge whose MAC address was never set takes the lowest of its ports' addresses, so adding or
+    /// removing a Pod's veth can change it; every other Pod's neighbour entry for the gateway then names a MAC
+    /// that no longer exists, and its replies go nowhere until that entry expires. Setting the address (to the
+    /// one it has) stops it from following the ports, as CNI's bridge plugin does.
+    private func pinBridgeAddress() async {
+        let fields = await IPCommand.run(["ip", "-br", "link", "show", "dev", bridge]).output.split(whereSeparator: \.isWhitespace)
+        guard fields.count >= 3, fields[2].split(separator: ":").count == 6 else { return }
+        _ = await IPCommand.run(["ip", "link", "set", "dev", bridge, "address", String(fields[2])])
+    }
+
+    /// Whether namespace `netns` can be entered and its eth0 has `ip`.
+    private func holds(_ netns: String, _ ip: String) async -> Bool {
+        await IPCommand.run(["ip", "netns", "exec", netns, "ip", "-4", "addr", "show", "dev", "eth0"]).output.contains("inet \(ip)/")
     }
 
     public func tearDown(podKey: String) async {

@@ -42,7 +42,11 @@ public actor PodWorker {
 
     /// Sets up the Pod's network, starts every container and its probes; reports the first status.
     func start() async throws(KubeletError) {
-        try await context.network.setUp(podKey: key, ip: podIP)
+        // A container still running from before a kubelet restart keeps the network it has.
+        let survivor = containers.compactMap { ContainerProcess.recorded(at: context.logFile(pod: pod, container: $0.name)) }.first
+        var reattached = false
+        if let survivor { reattached = await context.network.reattach(podKey: key, ip: podIP, pid: survivor.pid) }
+        if !reattached { try await context.network.setUp(podKey: key, ip: podIP) }
         let prefix = context.network.execPrefix(podKey: key)
         for container in containers {
             views[container.name] = ContainerView(name: container.name, image: container.image, running: false, ready: false)
@@ -56,15 +60,26 @@ public actor PodWorker {
             }
             if !command.isEmpty {
                 let name = container.name
+                let reported = pod.status?.containerStatuses?.first { $0.name == name }
                 let process = ContainerProcess(
                     name: name, command: prefix + command, environment: env,
                     logFile: context.logFile(pod: pod, container: name), restartPolicy: pod.spec?.restartPolicy ?? "Always",
+                    restartCount: reported?.restartCount ?? 0,
                     onChange: { state in Task { await self.processChanged(name, state) } })
                 processes.append(process)
-                do { try process.start() } catch {
-                    context.logger.warning("container failed to start", metadata: ["pod": "\(key)", "container": "\(name)", "error": "\(error)"])
-                    views[name]?.finished = true
-                    views[name]?.lastExitCode = 127
+                if process.adopt() {
+                    // Still running from before a kubelet restart: it keeps the readiness it was reported with
+                    // until its probe says otherwise, so that a kubelet restart does not take it out of Services.
+                    views[name]?.running = true
+                    views[name]?.restartCount = reported?.restartCount ?? 0
+                    views[name]?.ready = reported?.ready ?? false
+                    context.logger.info("adopted running container", metadata: ["pod": "\(key)", "container": "\(name)"])
+                } else {
+                    do { try process.start() } catch {
+                        context.logger.warning("container failed to start", metadata: ["pod": "\(key)", "container": "\(name)", "error": "\(error)"])
+                        views[name]?.finished = true
+                        views[name]?.lastExitCode = 127
+                    }
                 }
             } else {
                 let ports = (container.ports ?? []).map { (port: $0.containerPort, udp: $0.protocol == "UDP") }
@@ -133,6 +148,33 @@ public actor PodWorker {
         guard status != lastReported else { return }
         lastReported = status
         context.statusWriter.set(pod, status)
+    }
+
+    /// Stops what an earlier kubelet left running for `pod` (it was deleted while no kubelet ran here): its
+    /// recorded containers, SIGTERM then SIGKILL after `grace`, and its network.
+    static func stopLeftovers(of pod: Pod, context: KubeletContext, grace: Duration) async {
+        let key = "\(pod.namespace)/\(pod.metadata.name ?? "")"
+        await stopLeftovers(key: key, logDirectory: context.logFile(pod: pod, container: "").deletingLastPathComponent(),
+                            context: context, grace: grace)
+    }
+
+    /// The same for a Pod known only by its key and its log directory (it is gone from the apiserver).
+    static func stopLeftovers(key: String, logDirectory: URL, context: KubeletContext, grace: Duration) async {
+        let records = ((try? FileManager.default.contentsOfDirectory(at: logDirectory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "pid" }
+        guard !records.isEmpty else { return }
+        for record in records {
+            let name = record.deletingPathExtension().lastPathComponent
+            let process = ContainerProcess(name: name, command: [], environment: [:], logFile: record.deletingPathExtension().appendingPathExtension("log"),
+                                           restartPolicy: "Never", onChange: { _ in })
+            if process.adopt() {
+                context.logger.info("stopping container left running", metadata: ["pod": "\(key)", "container": "\(name)"])
+                await process.stop(grace: grace)
+            } else {
+                try? FileManager.default.removeItem(at: record)
+            }
+        }
+        await context.network.tearDown(podKey: key)
     }
 
     /// Stops probes and containers: SIGTERM, then SIGKILL after `grace`.

@@ -37,7 +37,8 @@ extension ClusterHarness {
         try startController("endpoints-controller", arguments: ["--server", server] + extraArguments)
     }
 
-    func startController(_ executable: String, arguments: [String]) throws -> ControllerProcess {
+    /// `logName` names the log file (default: the executable's name).
+    func startController(_ executable: String, arguments: [String], logName: String? = nil) throws -> ControllerProcess {
         let process = Process()
         // A bare name is one of the built executables; an absolute path (e.g. /usr/bin/env ip netns exec ...) runs as is.
         process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : Self.binDirectory.appendingPathComponent(executable)
@@ -45,7 +46,7 @@ extension ClusterHarness {
         var environment = ProcessInfo.processInfo.environment
         environment["SKIFF_CONFIG"] = directory.appendingPathComponent("no-config").path
         process.environment = environment
-        let logURL = directory.appendingPathComponent("\(URL(fileURLWithPath: executable).lastPathComponent).log")
+        let logURL = directory.appendingPathComponent("\(logName ?? URL(fileURLWithPath: executable).lastPathComponent).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
