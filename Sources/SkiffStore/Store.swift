@@ -16,23 +16,37 @@ public protocol Store: Sendable {
     /// the revision it reflects. Sorted by key. Throws .compacted if `revision` is older than the compaction point.
     func list(resource: String, namespace: String?, atRevision: Revision?) async throws -> (objects: [StoredObject], revision: Revision)
 
-    /// Durable when it returns (fsync'd), failed writes leave no trace. Returns the event it produced.
-    func write(_ write: StoreWrite) async throws -> StoreEvent
+    /// Durable when it returns (fsync'd), failed writes leave no trace. Returns the event it produced. `timing` (when
+    /// the request behind the write was received, authorized, admitted) is kept with the version, in the same
+    /// transaction.
+    func write(_ write: StoreWrite, timing: WriteTiming?) async throws -> StoreEvent
 
     /// Atomic: all writes commit in one transaction with consecutive revisions, or none does (first failure's error is
-    /// thrown). Used for e.g. deleting a namespace's contents.
-    func writeAll(_ writes: [StoreWrite]) async throws -> [StoreEvent]
+    /// thrown). Used for e.g. deleting a namespace's contents. `timings` pairs with `writes` by index (missing = nil).
+    func writeAll(_ writes: [StoreWrite], timings: [WriteTiming?]) async throws -> [StoreEvent]
 
     /// Events with revision > `after`, in order, at most `limit`. Throws .compacted when history before it is gone.
     /// (The watch channel uses this to resume.)
     func events(after: Revision, limit: Int) async throws -> [StoreEvent]
 
     /// The versions of `key` written at or after revision `since` that are still in the history (since the last
-    /// compaction), oldest first, with commit times: what `skiffctl describe` builds a registration timeline from.
+    /// compaction), oldest first, with commit times and request timings: what `skiffctl describe` builds a
+    /// registration timeline from.
     func history(of key: StoreKey, since: Revision) async throws -> [StoreHistoryEntry]
 
     /// Drops history (events and superseded/deleted versions) at or below `revision`.
     func compact(through revision: Revision) async throws
 
     func close() async
+}
+
+extension Store {
+    /// A write without request timing (the apiserver's own writes, tests).
+    public func write(_ write: StoreWrite) async throws -> StoreEvent {
+        try await self.write(write, timing: nil)
+    }
+
+    public func writeAll(_ writes: [StoreWrite]) async throws -> [StoreEvent] {
+        try await writeAll(writes, timings: [])
+    }
 }

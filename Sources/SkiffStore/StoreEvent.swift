@@ -33,16 +33,19 @@ public struct StoreEvent: Sendable, Equatable {
     }
 }
 
-/// One stored version of a key, and when its revision committed (nil for revisions written before commit times
-/// were recorded).
+/// One stored version of a key, when its revision committed (nil for revisions written before commit times were
+/// recorded), and when the apiserver handled the request that wrote it (nil when no request did, or before such
+/// times were recorded).
 public struct StoreHistoryEntry: Sendable, Equatable {
     public var type: EventType
     public var object: StoredObject
     public var committed: Date?
+    public var timing: WriteTiming?
 
-    public init(type: EventType, object: StoredObject, committed: Date?) {
+    public init(type: EventType, object: StoredObject, committed: Date?, timing: WriteTiming? = nil) {
         self.type = type
         self.object = object
         self.committed = committed
+        self.timing = timing
     }
 }

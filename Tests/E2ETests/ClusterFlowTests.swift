@@ -66,14 +66,17 @@ import Testing
         try #require(applied.status == 0, "apply --wait failed:\n\(applied.stdout)\(applied.stderr)")
         #expect(applied.stdout.contains("served: in DNS and on every Ready node's proxy"))
 
-        // The registration timeline: every step done, on the store's clock.
+        // The registration timeline: every step done, each with how long it took, on the apiserver's clock.
         let described = await cluster.skiffctl(["describe", "svc", "ent"]).stdout
-        #expect(described.contains("Registration:"), "\(described)")
-        for step in ["persisted", "endpoints", "dns", "proxy node-1", "proxy node-2"] { #expect(described.contains(step)) }
+        #expect(described.contains("Registration:") && described.contains("Took"), "\(described)")
+        for step in ["received", "authorized", "allocated", "admitted", "persisted", "endpoints", "dns", "proxy node-1", "proxy node-2"] {
+            #expect(described.contains("\n  \(step) "), "no step \(step) in:\n\(described)")
+        }
         #expect(!described.contains("pending"), "\(described)")
         let events = await cluster.skiffctl(["events"]).stdout
         #expect(events.components(separatedBy: "ProxyProgrammed").count - 1 == 2, "\(events)")
         #expect(events.contains("DNSServed") && events.contains("EndpointsWritten") && events.contains("Persisted"))
+        #expect(events.contains("ClusterIPAllocated") && events.contains("Admitted") && events.contains(", took "), "\(events)")
 
         let answer = await cluster.dig(port: port, ["+short", "ent.default.svc.cluster.local"]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(answer.hasPrefix("127.\(run).0."), "dig answered \(answer)")

@@ -1,3 +1,4 @@
+import Foundation
 import SkiffAPI
 
 /// What an admission plugin sees and may change: one object on its way to the store.
@@ -16,6 +17,8 @@ struct AdmissionRequest: Sendable {
     var namespacesInBatch: Set<String> = []
     /// Allocations made for this request, undone if it does not commit.
     var reservation = Reservation()
+    /// When the allocator took a new ClusterIP for this request, start to end (for the registration timeline).
+    var allocation: ClosedRange<Date>?
 }
 
 /// One step of the admission chain: mutating steps change `request.object`, validating ones throw.
@@ -45,6 +48,8 @@ struct AdmissionChain: Sendable {
 struct Reservation: Sendable {
     var clusterIPs: [(ClusterIPAllocator, String)] = []
     var nodePorts: [(PortAllocator, Int)] = []
+    /// Quota slots held by creates: counted until the create commits (then the object counts) or is undone.
+    var quotaSlots: [ServiceQuota.Slot] = []
     /// Released once the write commits (what the old object held and the new one does not).
     var releaseOnCommit = Release()
 
@@ -62,18 +67,21 @@ struct Reservation: Sendable {
     mutating func rollback() {
         for (allocator, ip) in clusterIPs { allocator.release(ip) }
         for (allocator, port) in nodePorts { allocator.release(port) }
+        for slot in quotaSlots { slot.quota.release(slot, committed: false) }
         self = Reservation()
     }
 
     /// The write committed: keep what was taken, free what was replaced.
     mutating func commit() {
         releaseOnCommit.run()
+        for slot in quotaSlots { slot.quota.release(slot, committed: true) }
         self = Reservation()
     }
 
     mutating func merge(_ other: Reservation) {
         clusterIPs += other.clusterIPs
         nodePorts += other.nodePorts
+        quotaSlots += other.quotaSlots
         releaseOnCommit.clusterIPs += other.releaseOnCommit.clusterIPs
         releaseOnCommit.nodePorts += other.releaseOnCommit.nodePorts
     }

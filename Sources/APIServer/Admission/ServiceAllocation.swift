@@ -1,3 +1,4 @@
+import Foundation
 import SkiffAPI
 
 /// Gives Services their ClusterIP and NodePorts, and keeps what an update does not change.
@@ -14,8 +15,10 @@ struct ServiceAllocation: AdmissionPlugin {
         guard var service = request.object as? Service else { return }
         let old = request.old as? Service
         var reservation = Reservation()
+        let started = Date()
         do {
             try allocateClusterIP(&service, old: old, into: &reservation)
+            if !reservation.clusterIPs.isEmpty { request.allocation = started...Date() }
             try allocateNodePorts(&service, old: old, into: &reservation)
         } catch {
             reservation.rollback()

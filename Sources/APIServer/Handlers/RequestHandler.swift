@@ -18,6 +18,7 @@ struct RequestHandler: Sendable {
     var audit: AuditLog? = nil
 
     func handle(_ request: Request) async -> Response {
+        let received = Date()
         var user: UserInfo? = .admin
         var response: Response
         var decision = "allow"
@@ -32,7 +33,7 @@ struct RequestHandler: Sendable {
             }
         }
         do {
-            response = try await route(request)
+            response = try await RequestClock(received: received, authorized: Date()).bind { () async throws(Status) in try await route(request) }
             if let gate, Self.changesPolicy(request) {
                 // The commit observer updates the policy too, but only after this reply may have gone out: reload
                 // now so the writer's next request is judged by what it just wrote.

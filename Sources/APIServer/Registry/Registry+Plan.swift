@@ -35,7 +35,8 @@ extension Registry {
         return PlannedWrite(
             action: .created, resource: T.resource, name: admitted.name,
             write: .create(key) { revision in try ObjectCodec.encode(admitted, revision: revision) },
-            object: admitted, reservation: request.reservation)
+            object: admitted, reservation: request.reservation,
+            timing: RequestClock.timing(admitted: Date(), allocation: request.allocation))
     }
 
     /// Admits a change to a stored object. Returns an `unchanged` plan without a write when the result equals
@@ -67,6 +68,7 @@ extension Registry {
         var request = AdmissionRequest(
             operation: .update, resource: T.resource, namespace: old.namespace, name: old.name, object: object, old: old)
         try await admission.admit(&request)
+        let admittedAt = Date()
         guard var admitted = request.object as? T else { throw .internalError("admission changed the kind of \(T.resource.kind)") }
         if Self.specChanged(admitted, old) {
             admitted.metadata.generation = (old.metadata.generation ?? 1) + 1
@@ -79,7 +81,8 @@ extension Registry {
         return PlannedWrite(
             action: .configured, resource: T.resource, name: old.name,
             write: .update(stored.key, expectedRevision: stored.modRevision) { _, revision in try ObjectCodec.encode(final, revision: revision) },
-            object: final, reservation: request.reservation)
+            object: final, reservation: request.reservation,
+            timing: RequestClock.timing(admitted: admittedAt, allocation: request.allocation))
     }
 
     /// A change outside metadata and status, which is what bumps metadata.generation in Kubernetes.

@@ -63,10 +63,13 @@ final class Registry: Sendable {
     /// Commits planned writes in one transaction (or one write), then settles their allocations.
     func commit(_ plans: [PlannedWrite]) async throws(Status) -> [StoreEvent] {
         var plans = plans
-        let writes = plans.compactMap(\.write)
+        let writing = plans.filter { $0.write != nil }
+        let writes = writing.compactMap(\.write)
         guard !writes.isEmpty else { return [] }
         do {
-            let events = writes.count == 1 ? [try await store.write(writes[0])] : try await store.writeAll(writes)
+            let events = writes.count == 1
+                ? [try await store.write(writes[0], timing: writing[0].timing)]
+                : try await store.writeAll(writes, timings: writing.map(\.timing))
             for index in plans.indices { plans[index].reservation.commit() }
             return events
         } catch {
@@ -88,13 +91,16 @@ struct PlannedWrite: Sendable {
     /// The object as it will be stored (without its new resourceVersion), or as it is stored when unchanged.
     var object: any APIObject
     var reservation: Reservation
+    /// When the request behind it was received, authorized and admitted (nil outside a request).
+    var timing: WriteTiming? = RequestClock.timing(admitted: nil)
 
     mutating func rollback() { reservation.rollback() }
 }
 
 extension Registry {
     /// The versions of one object written at or after revision `since` still in the store's history, oldest
-    /// first, with commit times: an `ObjectHistory` body spliced from the stored bytes. 404 when there are none.
+    /// first, with commit times and request timings: an `ObjectHistory` body spliced from the stored bytes. 404 when
+    /// there are none.
     func history<T: APIObject>(_ type: T.Type, namespace: String, name: String, since: Int64) async throws(Status) -> Data {
         let entries: [StoreHistoryEntry]
         do {
@@ -107,11 +113,22 @@ extension Registry {
         for (index, entry) in entries.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             let committed = entry.committed.map { "\"\(MicroTime($0).rfc3339)\"" } ?? "null"
-            body.append(Data(#"{"revision":\#(entry.object.modRevision),"type":"\#(entry.type.rawValue)","committed":\#(committed),"object":"#.utf8))
+            body.append(Data(#"{"revision":\#(entry.object.modRevision),"type":"\#(entry.type.rawValue)","committed":\#(committed),"#.utf8))
+            if let timing = entry.timing { body.append(Self.timingJSON(timing)) }
+            body.append(Data(#""object":"#.utf8))
             body.append(entry.object.value)
             body.append(UInt8(ascii: "}"))
         }
         body.append(Data("]}".utf8))
         return body
+    }
+
+    /// `"timing":{"received":"…",…},` with the times that are known (`WriteTimes` in SkiffAPI).
+    static func timingJSON(_ timing: WriteTiming) -> Data {
+        let fields: [(String, Date?)] = [("received", timing.received), ("authorized", timing.authorized),
+                                         ("allocationStarted", timing.allocationStarted), ("allocated", timing.allocated),
+                                         ("admitted", timing.admitted)]
+        let known = fields.compactMap { name, date in date.map { "\"\(name)\":\"\(MicroTime($0).rfc3339)\"" } }
+        return Data("\"timing\":{\(known.joined(separator: ","))},".utf8)
     }
 }

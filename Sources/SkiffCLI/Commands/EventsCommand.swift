@@ -3,7 +3,8 @@ import SkiffAPI
 import SkiffMessaging
 
 /// `skiffctl events [-n NS | -A]`: the registration steps of every Service, cluster-wide with -A, oldest first
-/// (kubectl events' columns): when each was persisted, its Endpoints written, its name served by the cluster DNS
+/// (kubectl events' columns), each with how long it took: the request received, authorized, its ClusterIP
+/// allocated and admitted, then when each was persisted, its Endpoints written, its name served by the cluster DNS
 /// and its ClusterIP programmed on each Ready node. Steps still pending are listed last.
 public struct EventsCommand: CLICommand {
     public var allNamespaces: Bool
@@ -20,7 +21,7 @@ public struct EventsCommand: CLICommand {
             for step in timeline.steps {
                 let seen = step.at.map { Age.format(context.now().timeIntervalSince($0)) } ?? "-"
                 let row = [seen, step.done ? "Normal" : "Waiting", Self.reason(step.name), "service/\(service.name)",
-                           "\(step.detail) (\(timeline.offset(step)))"]
+                           "\(step.detail) (\(timeline.offset(step))" + (step.took == nil ? ")" : ", took \(timeline.took(step)))")]
                 events.append((step.done ? step.at ?? .distantPast : nil, allNamespaces ? [service.namespace] + row : row))
             }
         }
@@ -37,6 +38,10 @@ public struct EventsCommand: CLICommand {
     /// Kubernetes-style event reasons for the timeline's steps.
     static func reason(_ step: String) -> String {
         switch step {
+        case "received": "Received"
+        case "authorized": "Authorized"
+        case "allocated": "ClusterIPAllocated"
+        case "admitted": "Admitted"
         case "persisted": "Persisted"
         case "endpoints": "EndpointsWritten"
         case "dns": "DNSServed"

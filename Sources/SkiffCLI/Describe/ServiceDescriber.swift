@@ -39,9 +39,11 @@ enum ServiceDescriber {
         if let distribution = spec.trafficDistribution { writer.write(0, "Traffic Distribution:\t\(distribution)\n") }
         if let timeline {
             writer.write(0, "Registration:\n")
-            writer.write(1, "Step\tAfter\tDetail\n")
-            writer.write(1, "----\t-----\t------\n")
-            for step in timeline.steps { writer.write(1, "\(step.name)\t\(timeline.offset(step))\t\(step.detail)\n") }
+            writer.write(1, "Step\tAfter\tTook\tDetail\n")
+            writer.write(1, "----\t-----\t----\t------\n")
+            for step in timeline.steps {
+                writer.write(1, "\(step.name)\t\(timeline.offset(step))\t\(timeline.took(step))\t\(step.detail)\n")
+            }
         }
         writer.events()
     }

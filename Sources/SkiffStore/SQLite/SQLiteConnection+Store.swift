@@ -96,12 +96,19 @@ extension SQLiteConnection {
         try execute("DELETE FROM kv WHERE rowid = ?1", .int(rowid))
     }
 
-    func appendHistory(_ event: StoreEvent) throws {
+    func appendHistory(_ event: StoreEvent, timing: WriteTiming?) throws {
         let object = event.object
+        func time(_ date: Date?) -> SQLValue { date.map { .double($0.timeIntervalSince1970) } ?? .null }
         try execute(
-            "INSERT INTO history (rev, type, resource, namespace, name, value, create_rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            """
+            INSERT INTO history (rev, type, resource, namespace, name, value, create_rev,
+                                 received, authorized, allocation_started, allocated, admitted)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            """,
             .int(event.revision), .text(event.type.rawValue), .text(object.key.resource), .text(object.key.namespace),
-            .text(object.key.name), .blob(object.value), .int(object.createRevision))
+            .text(object.key.name), .blob(object.value), .int(object.createRevision),
+            time(timing?.received), time(timing?.authorized), time(timing?.allocationStarted), time(timing?.allocated),
+            time(timing?.admitted))
     }
 
     func recordCommitTime(_ revision: Revision, _ time: Double) throws {
@@ -109,12 +116,13 @@ extension SQLiteConnection {
     }
 
     /// The stored versions of `key` from revision `since` on (revision order), each with the time its revision
-    /// committed.
+    /// committed and the timing of the request that wrote it.
     func history(of key: StoreKey, since: Revision) throws -> [StoreHistoryEntry] {
         var entries: [StoreHistoryEntry] = []
         let sql = """
             SELECT h.rev, h.type, h.value, h.create_rev,
-                   (SELECT time FROM commit_times c WHERE c.rev >= h.rev ORDER BY c.rev LIMIT 1)
+                   (SELECT time FROM commit_times c WHERE c.rev >= h.rev ORDER BY c.rev LIMIT 1),
+                   h.received, h.authorized, h.allocation_started, h.allocated, h.admitted
             FROM history h WHERE h.resource = ?1 AND h.namespace = ?2 AND h.name = ?3 AND h.rev >= ?4 ORDER BY h.rev
             """
         try query(sql, [.text(key.resource), .text(key.namespace), .text(key.name), .int(since)]) { row in
@@ -123,8 +131,13 @@ extension SQLiteConnection {
                 throw StoreError.io("\(path) is damaged: history row \(revision) has unknown type \(row.text(1))")
             }
             let object = StoredObject(key: key, value: row.blob(2), createRevision: row.int(3), modRevision: revision)
-            let time = row.isNull(4) || row.double(4) <= 0 ? nil : Date(timeIntervalSince1970: row.double(4))
-            entries.append(StoreHistoryEntry(type: type, object: object, committed: time))
+            func time(_ column: Int32) -> Date? {
+                row.isNull(column) || row.double(column) <= 0 ? nil : Date(timeIntervalSince1970: row.double(column))
+            }
+            let timing = time(5).map {
+                WriteTiming(received: $0, authorized: time(6), allocationStarted: time(7), allocated: time(8), admitted: time(9))
+            }
+            entries.append(StoreHistoryEntry(type: type, object: object, committed: time(4), timing: timing))
         }
         return entries
     }

@@ -7,6 +7,7 @@ enum SQLValue {
     case double(Double)
     case text(String)
     case blob(Data)
+    case null
 }
 
 /// One sqlite3 connection and its cached prepared statements.
@@ -129,6 +130,8 @@ final class SQLiteConnection: @unchecked Sendable {
                 rc = sqlite3_bind_zeroblob(statement, index, 0)  // a nil pointer would bind NULL, not an empty blob
             case .blob(let data):
                 rc = data.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), transient) }
+            case .null:
+                rc = sqlite3_bind_null(statement, index)
             }
             guard rc == SQLITE_OK else { throw failure(rc, doing: sql) }
         }

@@ -132,12 +132,12 @@ public final class SQLiteStore: Store {
         try await reads.read { try $0.history(of: key, since: since) }
     }
 
-    public func write(_ write: StoreWrite) async throws -> StoreEvent {
-        try await submit([write])[0]
+    public func write(_ write: StoreWrite, timing: WriteTiming?) async throws -> StoreEvent {
+        try await submit(TimedWrites(writes: [write], timings: [timing]))[0]
     }
 
-    public func writeAll(_ writes: [StoreWrite]) async throws -> [StoreEvent] {
-        writes.isEmpty ? [] : try await submit(writes)
+    public func writeAll(_ writes: [StoreWrite], timings: [WriteTiming?]) async throws -> [StoreEvent] {
+        writes.isEmpty ? [] : try await submit(TimedWrites(writes: writes, timings: timings))
     }
 
     /// Compacts through `revision`, or through the current revision if `revision` is newer; a no-op for a revision
@@ -157,7 +157,7 @@ public final class SQLiteStore: Store {
         lock.release()
     }
 
-    private func submit(_ batch: [StoreWrite]) async throws -> [StoreEvent] {
+    private func submit(_ batch: TimedWrites) async throws -> [StoreEvent] {
         try await withCheckedThrowingContinuation { continuation in
             if !writes.submit(.write(batch, continuation)) { continuation.resume(throwing: StoreError.closed) }
         }

@@ -10,10 +10,15 @@
 ///                                               list of one resource (or one namespace of it) is an index range scan in
 ///                                               key order. A rowid table, not WITHOUT ROWID: values are kilobytes, and
 ///                                               a clustered b-tree would carry them in its interior pages.
-/// history(rev PRIMARY KEY, type, resource, namespace, name, value, create_rev)
+/// history(rev PRIMARY KEY, type, resource, namespace, name, value, create_rev,
+///         received, authorized, allocation_started, allocated, admitted)
 ///                                               one row per committed write: the event log (`events(after:)` is a rowid
 ///                                               range) and the versions for list-at-revision. A delete's row keeps the
-///                                               last value. INDEX history_key(resource, namespace, name, rev).
+///                                               last value. INDEX history_key(resource, namespace, name, rev). The last
+///                                               five columns are the `WriteTiming` of the request that made the write
+///                                               (Unix seconds, NULL when unknown): in the row it wrote, so they cost no
+///                                               extra insert and are compacted with it. Added to older version 1 files
+///                                               when they open.
 /// commit_times(rev PRIMARY KEY, time)           one row per transaction: its last revision and the wall-clock time
 ///                                               (Unix seconds) it committed; a revision committed at the time of the
 ///                                               first row at or above it (time 0: unknown). Added to version 1 files
@@ -49,13 +54,21 @@ enum StoreSchema {
             namespace TEXT NOT NULL,
             name TEXT NOT NULL,
             value BLOB NOT NULL,
-            create_rev INTEGER NOT NULL
+            create_rev INTEGER NOT NULL,
+            received REAL,
+            authorized REAL,
+            allocation_started REAL,
+            allocated REAL,
+            admitted REAL
         );
         CREATE INDEX history_key ON history (resource, namespace, name, rev);
         CREATE TABLE commit_times (rev INTEGER PRIMARY KEY, time REAL NOT NULL);
         INSERT INTO meta (id, current_rev, compacted_rev) VALUES (1, 0, 0);
         INSERT INTO schema_version (version) VALUES (1);
         """
+
+    /// The history columns of `WriteTiming`, in its order.
+    static let timingColumns = ["received", "authorized", "allocation_started", "allocated", "admitted"]
 
     /// Settings every connection gets. 8 MB of page cache each keeps a 10,000-object list in memory.
     static func configure(_ connection: SQLiteConnection) throws {
@@ -89,6 +102,12 @@ enum StoreSchema {
             if hasTimes == 0 {
                 try connection.execute("CREATE TABLE commit_times (rev INTEGER PRIMARY KEY, time REAL NOT NULL)")
                 try connection.execute("INSERT INTO commit_times (rev, time) SELECT current_rev, 0 FROM meta WHERE current_rev > 0")
+            }
+            // Files made before request timings were kept get their (nullable) columns: old rows have none.
+            let hasTimings = try connection.queryOne(
+                "SELECT count(*) FROM pragma_table_info('history') WHERE name = 'received'", []) { $0.int(0) }
+            if hasTimings == 0 {
+                for column in timingColumns { try connection.execute("ALTER TABLE history ADD COLUMN \(column) REAL") }
             }
             let found = try connection.queryOne("SELECT version FROM schema_version", []) { $0.int(0) }
             guard found == version else {

@@ -3,17 +3,25 @@ import Synchronization
 
 /// What callers hand the writer thread.
 enum WriterJob: Sendable {
-    /// One `write` (a single element) or one atomic `writeAll` group.
-    case write([StoreWrite], CheckedContinuation<[StoreEvent], any Error>)
+    /// One `write` (a single element) or one atomic `writeAll` group, with the request timing of each write.
+    case write(TimedWrites, CheckedContinuation<[StoreEvent], any Error>)
     case compact(through: Revision, CheckedContinuation<Void, any Error>)
 
     /// What the job counts against `Options.maxBatch`.
     var weight: Int {
         switch self {
-        case .write(let writes, _): max(writes.count, 1)
+        case .write(let writes, _): max(writes.writes.count, 1)
         case .compact: 1
         }
     }
+}
+
+/// Writes and their request timings, paired by index (a missing timing is nil).
+struct TimedWrites: Sendable {
+    var writes: [StoreWrite]
+    var timings: [WriteTiming?]
+
+    func timing(at index: Int) -> WriteTiming? { index < timings.count ? timings[index] : nil }
 }
 
 /// What the writer publishes to every other thread.
@@ -69,7 +77,7 @@ final class StoreWriter: @unchecked Sendable {
 
     private func run() {
         while let jobs = queue.take(limit: max(options.maxBatch, 1), weight: \.weight) {
-            var writes: [(writes: [StoreWrite], continuation: CheckedContinuation<[StoreEvent], any Error>)] = []
+            var writes: [(writes: TimedWrites, continuation: CheckedContinuation<[StoreEvent], any Error>)] = []
             var compactions: [(through: Revision, continuation: CheckedContinuation<Void, any Error>)] = []
             for job in jobs {
                 switch job {
@@ -90,7 +98,7 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     /// One transaction for the whole batch. Callers are resumed after COMMIT returned, then the observer is called.
-    private func commit(_ batch: [(writes: [StoreWrite], continuation: CheckedContinuation<[StoreEvent], any Error>)]) {
+    private func commit(_ batch: [(writes: TimedWrites, continuation: CheckedContinuation<[StoreEvent], any Error>)]) {
         var outcomes: [Result<[StoreEvent], any Error>] = []
         var next = currentRevision
         do {
@@ -105,7 +113,7 @@ final class StoreWriter: @unchecked Sendable {
             try connection.execute("COMMIT")
         } catch {
             if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
-            let count = batch.reduce(0) { $0 + $1.writes.count }
+            let count = batch.reduce(0) { $0 + $1.writes.writes.count }
             let failure = StoreError.io("a commit of \(count) writes failed and none of them was applied: \(Self.describe(error))")
             for request in batch { request.continuation.resume(throwing: failure) }
             status.statistics.withLock { $0.failedWrites += count }
@@ -117,7 +125,7 @@ final class StoreWriter: @unchecked Sendable {
         status.statistics.withLock { statistics in
             if committed > 0 { statistics.commits += 1 }
             statistics.writes += committed
-            statistics.failedWrites += batch.reduce(0) { $0 + $1.writes.count } - committed
+            statistics.failedWrites += batch.reduce(0) { $0 + $1.writes.writes.count } - committed
             statistics.largestBatch = max(statistics.largestBatch, committed)
         }
         var events: [StoreEvent] = []
@@ -132,12 +140,12 @@ final class StoreWriter: @unchecked Sendable {
 
     /// Applies one request inside its own savepoint, numbering its writes from `next + 1`. A failure of the request is
     /// returned (and rolled back); a thrown error means the whole transaction is lost.
-    private func apply(_ writes: [StoreWrite], after next: inout Revision) throws -> Result<[StoreEvent], any Error> {
+    private func apply(_ writes: TimedWrites, after next: inout Revision) throws -> Result<[StoreEvent], any Error> {
         try connection.execute("SAVEPOINT request")
         var events: [StoreEvent] = []
         do {
-            for write in writes {
-                events.append(try apply(write, revision: next + Revision(events.count) + 1))
+            for (index, write) in writes.writes.enumerated() {
+                events.append(try apply(write, timing: writes.timing(at: index), revision: next + Revision(events.count) + 1))
             }
         } catch {
             // After SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM, SQLite may have rolled back the whole transaction.
@@ -151,8 +159,8 @@ final class StoreWriter: @unchecked Sendable {
         return .success(events)
     }
 
-    /// One write at `revision`: check its precondition, run its closure, write kv and history.
-    private func apply(_ write: StoreWrite, revision: Revision) throws -> StoreEvent {
+    /// One write at `revision`: check its precondition, run its closure, write kv and history (with its timing).
+    private func apply(_ write: StoreWrite, timing: WriteTiming?, revision: Revision) throws -> StoreEvent {
         let event: StoreEvent
         switch write {
         case .create(let key, let value):
@@ -174,7 +182,7 @@ final class StoreWriter: @unchecked Sendable {
             let object = StoredObject(key: key, value: current.value, createRevision: current.createRevision, modRevision: revision)
             event = StoreEvent(type: .deleted, object: object, revision: revision)
         }
-        try connection.appendHistory(event)
+        try connection.appendHistory(event, timing: timing)
         return event
     }
 
