@@ -5,9 +5,11 @@ final class APIServerProcess: @unchecked Sendable {
     let directory: URL
     let endpoint: String
     private let binary: URL
+    private let extraArguments: [String]
     private var process: Process
 
-    private init(bin: String) throws {
+    private init(bin: String, extraArguments: [String]) throws {
+        self.extraArguments = extraArguments
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         endpoint = "ipc://\(directory.path)/api.sock"
@@ -15,8 +17,9 @@ final class APIServerProcess: @unchecked Sendable {
         process = Process()
     }
 
-    static func start(bin: String) async throws -> APIServerProcess {
-        let server = try APIServerProcess(bin: bin)
+    /// `extraArguments` go after the data dir and sockets (e.g. `--service-cidr`).
+    static func start(bin: String, extraArguments: [String] = []) async throws -> APIServerProcess {
+        let server = try APIServerProcess(bin: bin, extraArguments: extraArguments)
         try await server.launch()
         return server
     }
@@ -25,7 +28,7 @@ final class APIServerProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = binary
         process.arguments = ["--data-dir", directory.appendingPathComponent("data").path, "--listen", endpoint,
-                             "--watch-listen", "ipc://\(directory.path)/watch.sock", "--log-level", "warning"]
+                             "--watch-listen", "ipc://\(directory.path)/watch.sock", "--log-level", "warning"] + extraArguments
         process.standardError = FileHandle.standardError
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
@@ -45,6 +48,8 @@ final class APIServerProcess: @unchecked Sendable {
     }
 
     func rssMiB() -> Double { Machine.rssMiB(of: process.processIdentifier) }
+
+    var pid: Int32 { process.processIdentifier }
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }

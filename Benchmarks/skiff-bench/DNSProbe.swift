@@ -32,6 +32,11 @@ final class DNSProbe {
 
     /// Asks `name` (type code `type`, 1 = A, 33 = SRV, 6 = SOA); nil on timeout.
     func ask(_ name: String, type: UInt16 = 1) -> Reply? {
+        exchange(name, type: type).map { Reply(rcode: Int($0[3] & 0x0F), answers: Int($0[6]) << 8 | Int($0[7])) }
+    }
+
+    /// The whole reply to one query (at least a header); nil on timeout.
+    func exchange(_ name: String, type: UInt16) -> [UInt8]? {
         id &+= 1
         var packet: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
         for label in name.split(separator: ".") {
@@ -46,7 +51,7 @@ final class DNSProbe {
             guard count >= 12 else { return nil }
             // A late reply to an earlier (timed out) query: skip it.
             guard UInt16(buffer[0]) << 8 | UInt16(buffer[1]) == id else { continue }
-            return Reply(rcode: Int(buffer[3] & 0x0F), answers: Int(buffer[6]) << 8 | Int(buffer[7]))
+            return Array(buffer.prefix(count))
         }
     }
 

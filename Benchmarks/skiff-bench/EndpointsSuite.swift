@@ -206,10 +206,10 @@ final class SliceWatcher: Sendable {
 final class ControllerProcess: @unchecked Sendable {
     private let process = Process()
 
-    static func start(bin: String, name: String, server: String) throws -> ControllerProcess {
+    static func start(bin: String, name: String, server: String, arguments: [String] = []) throws -> ControllerProcess {
         let controller = ControllerProcess()
         controller.process.executableURL = URL(fileURLWithPath: bin).appendingPathComponent(name)
-        controller.process.arguments = ["--server", server, "--log-level", "warning"]
+        controller.process.arguments = ["--server", server, "--log-level", "warning"] + arguments
         controller.process.standardError = FileHandle.standardError
         // Not the bench's stdout: were the bench to die before `stop()`, a reader of its output (a pipe) would
         // otherwise wait for the orphaned controller too.
@@ -217,6 +217,9 @@ final class ControllerProcess: @unchecked Sendable {
         try controller.process.run()
         return controller
     }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }

@@ -17,7 +17,7 @@ struct SkiffBench: AsyncParsableCommand {
     @Option(help: "Services stored before measuring the apiserver's memory.")
     var memoryServices: Int = 10_000
 
-    @Option(help: "Which benchmarks to run: apiserver, watch, endpoints, dns, proxy or all.")
+    @Option(help: "Which benchmarks to run: apiserver, watch, endpoints, dns, proxy, programming or all.")
     var suite: BenchSuite = .all
 
     @OptionGroup var watch: WatchBenchOptions
@@ -31,6 +31,18 @@ struct SkiffBench: AsyncParsableCommand {
     @Option(parsing: .upToNextOption, help: "Service counts of the kube-proxy nftables run (5 endpoints each).")
     var proxyServices: [Int] = [1_000, 10_000, 30_000]
 
+    @Option(help: "Services in the cluster before the programming-latency run.")
+    var programmingPreload: Int = 10_000
+
+    @Option(help: "Services applied (one per request) in the programming-latency run.")
+    var programmingServices: Int = 1_000
+
+    @Option(help: "Services applied per second in the programming-latency run.")
+    var programmingRate: Int = 100
+
+    @Option(help: "kube-proxy --min-sync-period in the programming-latency run (empty: its default, as make up).")
+    var programmingMinSyncPeriod: String = ""
+
     func run() async throws {
         print("# Skiff apiserver benchmark — \(Machine.describe())\n")
         if suite == .all || suite == .apiserver { try await runAPIServerSuite() }
@@ -38,6 +50,10 @@ struct SkiffBench: AsyncParsableCommand {
         if suite == .all || suite == .endpoints { try await EndpointsSuite(bin: bin, services: endpointsServices, rate: endpointsRate).run() }
         if suite == .all || suite == .dns { try await DNSSuite(bin: bin).run() }
         if suite == .all || suite == .proxy { try await ProxySuite(sizes: proxyServices).run() }
+        if suite == .all || suite == .programming {
+            try await ProgrammingSuite(bin: bin, preload: programmingPreload, services: programmingServices, rate: programmingRate,
+                                       proxyMinSyncPeriod: programmingMinSyncPeriod).run()
+        }
     }
 
     private func runAPIServerSuite() async throws {

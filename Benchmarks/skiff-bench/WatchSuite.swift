@@ -3,7 +3,7 @@ import Foundation
 
 /// Which benchmarks `skiff-bench` runs.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case apiserver, watch, endpoints, dns, proxy, all
+    case apiserver, watch, endpoints, dns, proxy, programming, all
 }
 
 /// Settings of the watch suite (issue 3).
