@@ -55,10 +55,11 @@ public final class NodeProxyController: Sendable {
         services = try Informer(connection: connection, options: options.informer, logger: logger)
         slices = try Informer(connection: connection, options: options.informer, logger: logger)
         syncer = ProxySyncer(nodeName: options.nodeName, proxier: proxier, fullSyncPeriod: options.fullSyncPeriod,
-                             metrics: metrics, logger: logger) { state in
-            progress?.report(revision: state.revision)
-            programmed?.publish(services: Dictionary(uniqueKeysWithValues: state.services.map { ($0.key.description, $0.value) }),
-                                revision: state.revision)
+                             metrics: metrics, logger: logger) { change in
+            // Only what this sync moved: O(changed Services), not a rebuild of the whole map.
+            programmed?.apply(changed: Dictionary(uniqueKeysWithValues: change.changed.map { ($0.key.description, $0.value) }),
+                              removed: change.removed.map(\.description), revision: change.revision)
+            progress?.report(revision: change.revision)
         }
         runner = BoundedFrequencyRunner(minInterval: options.minSyncInterval, maxInterval: options.maxSyncInterval,
                                         retryInterval: options.retryInterval, clock: ContinuousClock())
@@ -101,7 +102,7 @@ public final class NodeProxyController: Sendable {
         guard await waitForSync() else { return }
         while !Task.isCancelled {
             do { try await Task.sleep(for: options.informer.bookmarkInterval) } catch { return }
-            if await syncer.programmed.revision < cachedRevision { runner.request() }
+            if await syncer.programmedRevision < cachedRevision { runner.request() }
         }
     }
 

@@ -23,6 +23,7 @@ public struct ProxySnapshot: Hashable, Sendable {
     /// Service ports in a stable order.
     public var sortedPorts: [ServicePortName] { services.keys.sorted() }
 
-    /// How many endpoints are selected in all (for sync reports).
+    /// How many endpoints are selected in all. Walks every port: for tests and debugging, never per sync (the
+    /// proxiers count what they program as it changes).
     public var selectedEndpointCount: Int { services.keys.reduce(0) { $0 + selection(for: $1).cluster.count } }
 }

@@ -48,6 +48,29 @@ struct BoundedFrequencyRunnerTests {
         #expect(runs.count.withLock { $0 } == 2)
     }
 
+    /// Kubernetes' semantics: the minimum interval spaces runs; it is not a delay before each. A request after a
+    /// quiet spell longer than the interval runs at once.
+    @Test func runsARequestAfterAQuietSpellAtOnce() async throws {
+        let clock = TestClock()
+        let runner = BoundedFrequencyRunner(minInterval: .seconds(1), maxInterval: .seconds(30), retryInterval: .seconds(5), clock: clock)
+        let runs = Runs()
+        let task = Task { await runner.run { runs.next() } }
+        defer { task.cancel() }
+        try await runs.wait(for: 1)
+        try await eventually { clock.deadlines == [.seconds(30)] }
+        clock.advance(by: .seconds(5))
+        runner.request()
+        try await runs.wait(for: 2)  // without the clock moving
+        #expect(clock.now.offset == .seconds(5))
+        // The next request within the interval waits for its end (1 s after this run started).
+        try await eventually { clock.deadlines == [.seconds(35)] }
+        runner.request()
+        try await eventually { clock.deadlines == [.seconds(6)] }
+        #expect(runs.count.withLock { $0 } == 2)
+        clock.advance(by: .seconds(1))
+        try await runs.wait(for: 3)
+    }
+
     @Test func runsAtTheMaximumIntervalWithoutRequests() async throws {
         let clock = TestClock()
         let runner = BoundedFrequencyRunner(minInterval: .zero, maxInterval: .seconds(30), retryInterval: .seconds(5), clock: clock)

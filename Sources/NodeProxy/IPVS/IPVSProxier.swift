@@ -12,6 +12,8 @@ public actor IPVSProxier: Proxier {
     private let clock = ContinuousClock()
     private var programmed: [ServicePortName: [IPVSVirtualServer: [IPVSRealServer]]] = [:]
     private var synced = false
+    /// The distinct real servers of every port, summed as ports change (a report must not walk every port).
+    private var endpointCount = 0
 
     public init(sink: any IPVSSink, options: IPVSOptions = .init()) {
         self.sink = sink
@@ -29,12 +31,18 @@ public actor IPVSProxier: Proxier {
             synced = false
             throw error
         }
-        if transaction.replacesAll { programmed = [:] }
-        for (port, servers) in transaction.updates { programmed[port] = servers }
+        if transaction.replacesAll { (programmed, endpointCount) = ([:], 0) }
+        for (port, servers) in transaction.updates {
+            endpointCount += (servers.map(Self.realServerCount) ?? 0) - (programmed[port].map(Self.realServerCount) ?? 0)
+            programmed[port] = servers
+        }
         synced = true
-        let endpoints = programmed.values.reduce(0) { $0 + Set($1.values.flatMap { $0 }).count }
-        return SyncReport(servicePorts: programmed.count, endpoints: endpoints, rulesWritten: transaction.lines, duration: clock.now - start)
+        return SyncReport(servicePorts: programmed.count, endpoints: endpointCount, rulesWritten: transaction.lines, duration: clock.now - start)
     }
 
     public func shutdown() async {}
+
+    private static func realServerCount(_ servers: [IPVSVirtualServer: [IPVSRealServer]]) -> Int {
+        Set(servers.values.flatMap { $0 }).count
+    }
 }

@@ -35,6 +35,8 @@ public actor UserspaceProxier: Proxier {
     private let options: Options
     private let logger: Logger
     private var forwarders: [ServicePortName: Forwarder] = [:]
+    /// The cluster endpoints of every forwarder, summed as they change (a report must not walk every port).
+    private var endpointCount = 0
     private let connections = UserspaceConnections()
 
     /// - Parameter group: the event loops every listener and connection runs on; the caller owns and shuts it.
@@ -58,6 +60,7 @@ public actor UserspaceProxier: Proxier {
             }
             let selection = snapshot.selection(for: name)
             if let existing = forwarders[name], existing.binding == binding {
+                endpointCount += selection.cluster.count - existing.endpointCount
                 existing.update(selection, affinity: info.sessionAffinity)
                 continue
             }
@@ -65,6 +68,7 @@ public actor UserspaceProxier: Proxier {
             do {
                 let forwarder = try await open(name, binding: binding, selection: selection, affinity: info.sessionAffinity)
                 forwarders[name] = forwarder
+                endpointCount += forwarder.endpointCount
                 written += forwarder.channels.count
             } catch {
                 logger.warning("cannot listen for \(name): \(error)")
@@ -72,7 +76,7 @@ public actor UserspaceProxier: Proxier {
             }
         }
         if let failure { throw failure }
-        return SyncReport(servicePorts: snapshot.services.count, endpoints: snapshot.selectedEndpointCount,
+        return SyncReport(servicePorts: forwarders.count, endpoints: endpointCount,
                           rulesWritten: written, duration: ContinuousClock.now - start)
     }
 
@@ -95,6 +99,7 @@ public actor UserspaceProxier: Proxier {
     /// Closes `name`'s sockets (and so its connections' acceptance; open connections end on their own).
     private func close(_ name: ServicePortName) async -> Int {
         guard let forwarder = forwarders.removeValue(forKey: name) else { return 0 }
+        endpointCount -= forwarder.endpointCount
         for channel in forwarder.channels { try? await channel.close() }
         return forwarder.channels.count
     }
@@ -162,16 +167,20 @@ extension UserspaceProxier {
         let cluster: UserspaceBalancer
         let external: UserspaceBalancer
         var channels: [any Channel] = []
+        /// How many endpoints cluster traffic picks from (for sync reports).
+        private(set) var endpointCount: Int
 
         init(binding: Binding, selection: EndpointSelection, affinity: SessionAffinity) {
             self.binding = binding
             cluster = UserspaceBalancer(endpoints: selection.cluster, affinity: affinity)
             external = UserspaceBalancer(endpoints: selection.external, affinity: affinity)
+            endpointCount = selection.cluster.count
         }
 
         func update(_ selection: EndpointSelection, affinity: SessionAffinity) {
             cluster.update(endpoints: selection.cluster, affinity: affinity)
             external.update(endpoints: selection.external, affinity: affinity)
+            endpointCount = selection.cluster.count
         }
     }
 }
