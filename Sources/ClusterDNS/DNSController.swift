@@ -53,13 +53,15 @@ public final class DNSController: Sendable {
     private let signal: ChangeSignal
     let tap: DNSChangeTap
     /// Only the rebuild loop uses it; the lock is never contended.
-    private let builder = Mutex(DNSSnapshotBuilder())
+    private let builder: Mutex<DNSSnapshotBuilder>
 
     public init(connection: Connection, store: DNSSnapshotStore, options: Options = .init(),
                 metrics: DNSMetrics? = nil, programmed: ProgrammedRevisions? = nil, progress: LeaseReporter? = nil,
                 clock: any Clock<Duration> = ContinuousClock(),
                 logger: Logger = Logger(label: "skiff.cluster-dns")) throws(MessagingError) {
         self.store = store
+        // The snapshots carry answers made for the server's config: the UDP fast path (`DNSFastPath`).
+        builder = Mutex(DNSSnapshotBuilder(answering: store.config))
         self.progress = progress
         self.metrics = metrics
         self.programmed = programmed

@@ -56,6 +56,14 @@ public final class DNSMetrics: Sendable {
         record(response: response)
     }
 
+    /// Counts one query answered by `DNSFastPath` (always NOERROR), from its qtype code alone.
+    func record(fastQtype code: UInt16, over transport: DNSTransport) {
+        let transportIndex = transport == .udp ? 0 : 1
+        let index = Self.qtypes.firstIndex { $0.code == code } ?? Self.qtypes.count
+        queries[transportIndex * (Self.qtypes.count + 1) + index].increment()
+        responses[0].increment()
+    }
+
     /// Counts a response by its rcode (also used for answers relayed from the upstream).
     func record(response: [UInt8]) {
         guard response.count >= DNSMessage.headerLength else { return }

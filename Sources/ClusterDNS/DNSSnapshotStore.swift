@@ -34,18 +34,32 @@ public final class DNSSnapshotStore: Sendable {
         let store: DNSSnapshotStore
         private var snapshot: DNSSnapshot
         private var generation: UInt64
+        /// Whether the snapshot's answer table was made for this server's config (checked once per swap).
+        private var tableUsable: Bool
 
         init(_ store: DNSSnapshotStore) {
             self.store = store
             (snapshot, generation) = store.state.withLock { ($0.snapshot, $0.generation) }
+            tableUsable = snapshot.answers.config == store.config
+        }
+
+        private mutating func refresh() {
+            guard store.generation.load(ordering: .acquiring) != generation else { return }
+            (snapshot, generation) = store.state.withLock { ($0.snapshot, $0.generation) }
+            tableUsable = snapshot.answers.config == store.config
         }
 
         /// One packet in, at most one packet out (nil: drop), over the newest snapshot.
         mutating func answer(_ packet: [UInt8], over transport: DNSTransport) -> [UInt8]? {
-            if store.generation.load(ordering: .acquiring) != generation {
-                (snapshot, generation) = store.state.withLock { ($0.snapshot, $0.generation) }
-            }
+            refresh()
             return DNSResponder.respond(to: packet, over: transport, snapshot: snapshot, config: store.config)
+        }
+
+        /// The UDP fast path: the answer written into `out` from the snapshot's answer table, or nil (use `answer`).
+        mutating func fastAnswer(_ query: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> DNSFastPath.Answered? {
+            refresh()
+            guard tableUsable else { return nil }
+            return DNSFastPath.respond(to: query, answers: snapshot.answers, advertisedPayload: store.config.maxUDPPayload, into: out)
         }
     }
 }

@@ -1,5 +1,5 @@
 /// Settings for answering; the zone names are parsed once here so the query path only compares bytes.
-public struct DNSConfig: Sendable {
+public struct DNSConfig: Equatable, Sendable {
     public enum PodMode: Sendable { case disabled, insecure, verified }
 
     /// Lowercase cluster zone, e.g. `cluster.local.`.

@@ -10,6 +10,8 @@ import SkiffAPI
 /// whatever the order of the changes (checked by `SnapshotBuilderTests`).
 public struct DNSSnapshotBuilder: Sendable {
     private var services = ShardedMap<DNSSnapshot.ServiceKey, DNSSnapshot.ServiceEntry>()
+    /// Responses made ahead of time for the UDP fast path (empty without a config).
+    var answers: DNSAnswerTable
     private var namespaces = ShardedMap<String, Int>()
     private var reverse = ShardedMap<IPAddr, [DNSSnapshot.PTRTarget]>()
     private var podIPs = ShardedMap<DNSSnapshot.PodIP, Int>()
@@ -20,12 +22,16 @@ public struct DNSSnapshotBuilder: Sendable {
     private var pods: [String: DNSSnapshot.PodIP.Group] = [:]
     private var namespaceObjects: Set<String> = []
 
-    public init() {}
+    /// - Parameter config: when given, the snapshots carry a `DNSAnswerTable` made for it (the server's config),
+    ///   which lets `DNSFastPath` answer the common queries without allocating.
+    public init(answering config: DNSConfig? = nil) {
+        answers = DNSAnswerTable(config: config)
+    }
 
     /// The zone as it is now, ready to answer.
     public var snapshot: DNSSnapshot {
         DNSSnapshot(isReady: true, serial: DNSSnapshot.serial(fromSum: serialSum), services: services, endpointCount: endpointCount,
-                    namespaces: namespaces, reverse: reverse, podIPs: podIPs)
+                    namespaces: namespaces, reverse: reverse, podIPs: podIPs, answers: answers)
     }
 
     public var serviceCount: Int { services.count }
@@ -40,6 +46,7 @@ public struct DNSSnapshotBuilder: Sendable {
         if let old { unindex(key, old) }
         if let new { index(key, new) }
         services[key] = new
+        refreshAnswers(key, old: old, new: new)
         return true
     }
 

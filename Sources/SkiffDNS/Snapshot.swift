@@ -81,14 +81,17 @@ public struct DNSSnapshot: Equatable, Sendable {
     let reverse: ShardedMap<IPAddr, [PTRTarget]>
     /// (namespace, pod IP) -> how many Pods have it.
     let podIPs: ShardedMap<PodIP, Int>
+    /// Responses made ahead of time for `DNSFastPath` (derived from `services`, so not part of `==`).
+    public let answers: DNSAnswerTable
 
     /// The snapshot before the first sync: every in-zone query gets SERVFAIL.
     public static let notReady = DNSSnapshot(
         isReady: false, serial: 0, services: ShardedMap(), endpointCount: 0, namespaces: ShardedMap(), reverse: ShardedMap(),
-        podIPs: ShardedMap())
+        podIPs: ShardedMap(), answers: DNSAnswerTable(config: nil))
 
     init(isReady: Bool, serial: UInt32, services: ShardedMap<ServiceKey, ServiceEntry>, endpointCount: Int,
-         namespaces: ShardedMap<String, Int>, reverse: ShardedMap<IPAddr, [PTRTarget]>, podIPs: ShardedMap<PodIP, Int>) {
+         namespaces: ShardedMap<String, Int>, reverse: ShardedMap<IPAddr, [PTRTarget]>, podIPs: ShardedMap<PodIP, Int>,
+         answers: DNSAnswerTable) {
         self.isReady = isReady
         self.serial = serial
         self.services = services
@@ -96,6 +99,7 @@ public struct DNSSnapshot: Equatable, Sendable {
         self.namespaces = namespaces
         self.reverse = reverse
         self.podIPs = podIPs
+        self.answers = answers
     }
 
     /// Same answers: the same entries, names, PTR claims and pod IPs (how many objects hold a namespace or a pod
@@ -110,7 +114,9 @@ public struct DNSSnapshot: Equatable, Sendable {
     /// - Parameters:
     ///   - podIPs: pod IPs per namespace, for pod records in `verified` mode.
     ///   - namespaces: namespaces that exist; namespaces of services and pods are added.
-    public init(services: [Service], endpointSlices: [EndpointSlice], podIPs: [String: [String]] = [:], namespaces: [String] = []) {
+    ///   - config: when given, the snapshot carries a `DNSAnswerTable` for it (the UDP fast path).
+    public init(services: [Service], endpointSlices: [EndpointSlice], podIPs: [String: [String]] = [:], namespaces: [String] = [],
+                answering config: DNSConfig? = nil) {
         var slicesByService: [ServiceKey: [EndpointSlice]] = [:]
         for slice in endpointSlices {
             guard let name = slice.metadata.labels?[EndpointSlice.serviceNameLabel], let namespace = slice.metadata.namespace
@@ -122,7 +128,7 @@ public struct DNSSnapshot: Equatable, Sendable {
             guard let name = service.metadata.name, let namespace = service.metadata.namespace else { continue }
             latest[ServiceKey(namespace: namespace, name: name)] = service
         }
-        var builder = DNSSnapshotBuilder()
+        var builder = DNSSnapshotBuilder(answering: config)
         for (key, service) in latest { builder.update(service: key, to: service, slices: slicesByService[key] ?? []) }
         for namespace in namespaces { builder.update(namespace: namespace, exists: true) }
         for (namespace, ips) in podIPs { builder.update(pod: "\(namespace)/", namespace: namespace, ips: ips) }
