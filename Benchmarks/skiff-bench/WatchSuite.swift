@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkiffMessaging
 
 /// Which benchmarks `skiff-bench` runs.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -19,6 +20,12 @@ struct WatchBenchOptions: ParsableArguments {
 
     @Option(help: "Services stored for the relist run.")
     var relistObjects: Int = 10_000
+
+    @Flag(help: "Run only the watch suite's decode micro-measurement.")
+    var watchDecodeOnly = false
+
+    @Flag(help: "Run only the decode micro-measurement and the fan-out from a publisher in the bench process (no apiserver writes).")
+    var watchPublisherOnly = false
 }
 
 /// The watch benchmarks of issue 3: a fresh release apiserver per run, real informers in this process.
@@ -29,10 +36,37 @@ struct WatchSuite {
     func run() async throws {
         print("## Watch (issue 3): real `Informer<Service>`s in the bench process, apiserver in its own process\n")
         print("Load average (1/5/15 min) at the start of the watch suite: \(loadAverage())\n")
+        let sample = try await decode()
+        if options.watchDecodeOnly { return }
+        if options.watchPublisherOnly {
+            let bare = try await WatchPublisherFanOutLoad(sample: sample, subscribers: 10, events: options.fanoutCreates).run()
+            print(String(format: "publisher fan-out: %d events delivered, %.0f events/s, %.2f cores, %d relists", bare.delivered,
+                         bare.eventsPerSecond, bare.clientCores, bare.relists))
+            return
+        }
         try await latency()
-        try await fanOut()
+        try await fanOut(sample: sample)
         try await relist()
         print("\nLoad average (1/5/15 min) at the end of the watch suite: \(loadAverage())")
+    }
+
+    /// The CPU an informer spends per event on decoding, on a Service as the apiserver stores it.
+    /// Returns the stored Service it measured on.
+    private func decode() async throws -> Data {
+        let server = try await APIServerProcess.start(bin: bin)
+        defer { server.stop() }
+        let connection = try Connection(endpoint: server.endpoint)
+        defer { connection.close() }
+        let response = try await connection.call(serviceCreate("decode-sample"), timeout: .seconds(30))
+        guard response.code == 201 else { throw BenchError("create: \(response.code)") }
+        print("### Decoding one watch event (a stored Service of \(response.body.count) bytes), single thread\n")
+        print("| what | µs per event |")
+        print("|---|---:|")
+        for (what, micros) in WatchDecodeBench(sample: response.body).run() {
+            print(String(format: "| %@ | %.2f |", what, micros))
+        }
+        print("")
+        return response.body
     }
 
     private func latency() async throws {
@@ -59,7 +93,7 @@ struct WatchSuite {
         }
     }
 
-    private func fanOut() async throws {
+    private func fanOut(sample: Data) async throws {
         let subscribers = 10
         print("\n### Fan-out: \(subscribers) subscribers, the writer as fast as it goes\n")
         print("""
@@ -82,6 +116,10 @@ struct WatchSuite {
                          result.createRate, result.delivered, result.eventsPerSecond, peak, result.relists,
                          result.clientCores))
         }
+        let bare = try await WatchPublisherFanOutLoad(sample: sample, subscribers: subscribers, events: options.fanoutCreates).run()
+        print(String(format: "| none: a `WatchPublisher` in this process fed %d stored Services at once (no apiserver) | %d | %d | – | %d | %.0f | – | %d | %.2f |",
+                     options.fanoutCreates, subscribers, options.fanoutCreates, bare.delivered, bare.eventsPerSecond, bare.relists,
+                     bare.clientCores))
     }
 
     private func relist() async throws {

@@ -112,7 +112,7 @@ struct InformerList<Object: APIObject>: Sendable {
 
     static func decode(_ body: Data) throws(MessagingError) -> InformerList {
         let decoded: Body
-        do { decoded = try JSONDecoder().decode(Body.self, from: body) } catch {
+        do { decoded = try FastJSONDecoder.decode(Body.self, from: body) } catch {
             throw MessagingError(.malformed, "the \(Object.resource.plural) list is not a List object: \(error)")
         }
         guard let revision = decoded.metadata?.resourceVersion.flatMap({ Int64($0) }) else {

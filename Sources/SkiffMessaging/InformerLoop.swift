@@ -195,7 +195,7 @@ final class InformerLoop<Object: APIObject> {
         case .apply:
             let object: Object
             do {
-                object = try decoder.decode(Object.self, from: message.object)
+                object = try FastJSONDecoder.decode(Object.self, from: message.object)
             } catch {
                 stats.undecodable += 1
                 let key = (try? decoder.decode(InformerObjectKey.self, from: message.object))?.key
