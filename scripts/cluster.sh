@@ -440,8 +440,8 @@ banner() {
   done
   (( $# == 0 )) || say "  (not built yet, so not started: $*)"
   say ""
-  say "  requests  $LISTEN"
-  say "  watch     $WATCH"
+  say "  requests  $LISTEN (CURVE-encrypted; server key in $(show "$DATA/auth/admin.config"))"
+  say "  watch     $WATCH (CURVE-encrypted; each client's token decides what it may watch)"
   if [[ " ${STARTED[*]} " == *" coredns-controller coredns-controller "* ]]; then say "  DNS       $DNS (UDP and TCP)"; fi
   say "  $CONFIG_NOTE"
   say ""
