@@ -57,15 +57,7 @@ final class DNSServerProcess: @unchecked Sendable {
 
     /// The `_sum` and `_count` lines of the controller's histograms (its /metrics, via curl).
     func histogramTotals() -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sf", "--max-time", "2", "http://127.0.0.1:\(port + 10_000)/metrics"]
-        let out = Pipe()
-        process.standardOutput = out
-        guard (try? process.run()) != nil else { return [] }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text.split(separator: "\n").map(String.init).filter { $0.contains("_seconds_sum") || $0.contains("_seconds_count") }
+        scrapeHistogramTotals(metricsPort: port + 10_000)
     }
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }

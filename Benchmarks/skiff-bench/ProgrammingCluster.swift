@@ -93,14 +93,6 @@ final class ProgrammingCluster: Sendable {
 
     /// The `_sum` and `_count` lines of node N's kube-proxy histograms (its /metrics, via curl).
     func proxyHistogramTotals(node: Int) -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sf", "--max-time", "2", "http://127.0.0.1:\(proxyMetricsPorts[node - 1])/metrics"]
-        let out = Pipe()
-        process.standardOutput = out
-        guard (try? process.run()) != nil else { return [] }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text.split(separator: "\n").map(String.init).filter { $0.contains("_seconds_sum") || $0.contains("_seconds_count") }
+        scrapeHistogramTotals(metricsPort: proxyMetricsPorts[node - 1])
     }
 }

@@ -1,3 +1,4 @@
+import SkiffMessaging
 import Synchronization
 
 /// Runs a sync function on request, coalescing bursts, with three guarantees (kube-proxy's
@@ -13,7 +14,7 @@ public final class BoundedFrequencyRunner<C: Clock>: Sendable where C.Duration =
     public let maxInterval: Duration
     public let retryInterval: Duration
     private let clock: C
-    private let signal = RunnerSignal()
+    private let signal = WakeSignal()
 
     public init(minInterval: Duration, maxInterval: Duration, retryInterval: Duration, clock: C) {
         precondition(minInterval <= maxInterval, "minInterval must not exceed maxInterval")
@@ -35,7 +36,7 @@ public final class BoundedFrequencyRunner<C: Clock>: Sendable where C.Duration =
             if let last = lastStart {
                 var deadline = last.advanced(by: maxInterval)
                 if let retry = retryAt, retry < deadline { deadline = retry }
-                await signal.wait(until: deadline, clock: clock)
+                await signal.wait { [clock, deadline] in try await clock.sleep(until: deadline, tolerance: nil) }
                 guard !Task.isCancelled else { return }
                 let earliest = last.advanced(by: minInterval)
                 if clock.now < earliest {
@@ -47,59 +48,5 @@ public final class BoundedFrequencyRunner<C: Clock>: Sendable where C.Duration =
             let ok = await body()
             retryAt = ok ? nil : clock.now.advanced(by: retryInterval)
         }
-    }
-}
-
-/// A level-triggered flag one task waits on, with a deadline.
-final class RunnerSignal: Sendable {
-    private struct State {
-        var raised = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-    private let state = Mutex(State())
-
-    func raise() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.raised = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
-    }
-
-    func clear() { state.withLock { $0.raised = false } }
-
-    /// Returns when the flag is raised, the deadline passes, or the task is cancelled.
-    func wait<C: Clock>(until deadline: C.Instant, clock: C) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitRaised() }
-            group.addTask { try? await clock.sleep(until: deadline, tolerance: nil) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func waitRaised() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    // Cancellation is flagged before onCancel runs, and both take this lock: no lost wake-up.
-                    if state.raised || Task.isCancelled { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            self.wakeWaiter()
-        }
-    }
-
-    private func wakeWaiter() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
     }
 }

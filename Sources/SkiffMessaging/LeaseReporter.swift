@@ -43,7 +43,7 @@ public final class LeaseReporter: Sendable {
     let logger: Logger
     private let clock: ElapsedClock
     private let state = Mutex<(revision: Int64?, written: Int64?)>((nil, nil))
-    let wake = Wake()
+    let wake = WakeSignal()
 
     public convenience init(client: APIClient, options: Options, logger: Logger) {
         self.init(writer: client, options: options, logger: logger, clock: ContinuousClock())
@@ -79,7 +79,9 @@ public final class LeaseReporter: Sendable {
             let now = clock.now()
             let renewDue = lastSuccess.map { now - $0 >= options.renewInterval } ?? true
             guard renewDue || revision != written else {
-                await wake.wait(until: (lastSuccess ?? now) + options.renewInterval, clock: clock)
+                let deadline = (lastSuccess ?? now) + options.renewInterval
+                await wake.wait { [clock] in try await clock.sleep(deadline) }
+                wake.clear()
                 continue
             }
             if now < nextAllowed {
