@@ -5,6 +5,18 @@ import SkiffMessaging
 import Testing
 
 @Suite struct AuthQuotaAuditTests {
+    @Test(arguments: [
+        (1_795_000_000.25, "2026-11-18T11:06:40.250000Z"),
+        (946_684_799.5, "1999-12-31T23:59:59.500000Z"),
+        (1.75, "1970-01-01T00:00:01.750000Z"),
+    ])
+    func auditTimestampsAreRFC3339WithMicroseconds(seconds: Double, expected: String) {
+        #expect(AuditEvent.timestamp(Date(timeIntervalSince1970: seconds)) == expected)
+        let line = String(decoding: AuditEvent(time: Date(timeIntervalSince1970: seconds), user: "u", groups: [], verb: "get",
+                                               resource: "services", namespace: "", name: "", decision: "allow", code: 200).jsonLine(), as: UTF8.self)
+        #expect(line.hasPrefix(#"{"time":"\#(expected)","user":"u","#), "\(line)")
+    }
+
     @Test func theServiceQuotaRefusesTheServiceOverTheLimit() async throws {
         let auth = try await AuthAPI(maxServices: 2)
         defer { Task { await auth.close() } }

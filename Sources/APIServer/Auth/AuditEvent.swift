@@ -32,7 +32,9 @@ public struct AuditEvent: Sendable, Equatable {
         var out: [UInt8] = []
         out.reserveCapacity(160)
         out += #"{"time":"#.utf8
-        Self.append(Self.timestamp(time), to: &out)
+        out.append(UInt8(ascii: "\""))
+        Self.appendTimestamp(time, to: &out)
+        out.append(UInt8(ascii: "\""))
         out += #","user":"#.utf8
         Self.append(user, to: &out)
         out += #","groups":["#.utf8
@@ -56,14 +58,45 @@ public struct AuditEvent: Sendable, Equatable {
         return out
     }
 
-    /// RFC 3339 with microseconds, UTC (Kubernetes' audit timestamps are metav1.MicroTime).
+    /// RFC 3339 with microseconds, UTC (Kubernetes' audit timestamps are metav1.MicroTime). Digits are written by
+    /// hand: `String(format:)` costs microseconds per call, and this runs for every request.
     static func timestamp(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        let micros = Int((date.timeIntervalSince1970 - Double(seconds)) * 1_000_000)
+        var out: [UInt8] = []
+        out.reserveCapacity(27)
+        appendTimestamp(date, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
+        let since1970 = date.timeIntervalSince1970
+        var seconds = time_t(since1970.rounded(.down))
+        let micros = min(Int((since1970 - Double(seconds)) * 1_000_000), 999_999)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        digits(micros, 6)
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// A JSON string literal (RFC 8259 escapes).
