@@ -61,8 +61,15 @@ struct AuthBench {
             let perRound = max(1, creates / rounds)
             for round in 0..<rounds {
                 let prefix = "r\(inFlight)-\(round)-"
-                without += try await Self.creates(plain.connection, token: nil, prefix: prefix, count: perRound, inFlight: inFlight)
-                with += try await Self.creates(gated.connection, token: "bench-token", prefix: prefix, count: perRound, inFlight: inFlight)
+                // Alternate which server goes first, so that neither always runs right after the other's burst
+                // (its WAL checkpoint and page cache writeback still going on).
+                if round.isMultiple(of: 2) {
+                    without += try await Self.creates(plain.connection, token: nil, prefix: prefix, count: perRound, inFlight: inFlight)
+                    with += try await Self.creates(gated.connection, token: "bench-token", prefix: prefix, count: perRound, inFlight: inFlight)
+                } else {
+                    with += try await Self.creates(gated.connection, token: "bench-token", prefix: prefix, count: perRound, inFlight: inFlight)
+                    without += try await Self.creates(plain.connection, token: nil, prefix: prefix, count: perRound, inFlight: inFlight)
+                }
             }
             without.sort()
             with.sort()
