@@ -1,8 +1,9 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 import SkiffMessaging
 
-/// Where an informer's CPU per event goes: the JSON decoding of a Service exactly as the apiserver stores and
+/// Where an informer's CPU per event goes (and the apiserver's encoding per write): the JSON decoding of a Service exactly as the apiserver stores and
 /// publishes it (the reply to a real create), measured in this process, single-threaded, many times over.
 struct WatchDecodeBench {
     let sample: Data
@@ -31,6 +32,16 @@ struct WatchDecodeBench {
         }))
         rows.append(("parts: `metadata` only", measure(iterations) { _ = try? decoder.decode(MetadataOnly.self, from: sample) }))
         rows.append(("parts: `spec` only", measure(iterations) { _ = try? decoder.decode(SpecOnly.self, from: sample) }))
+        if let service = try? decoder.decode(Service.self, from: sample) {
+            let sorted = JSONEncoder()
+            sorted.outputFormatting = [.sortedKeys]
+            rows.append(("encoding it (the apiserver, per write): `JSONEncoder` with `.sortedKeys`", measure(iterations) {
+                _ = try? sorted.encode(service)
+            }))
+            rows.append(("encoding it: `FastJSONEncoder.encode` (what the apiserver uses now; same bytes)", measure(iterations) {
+                _ = try? FastJSONEncoder.encode(service)
+            }))
+        }
         let stamp = "2026-11-27T04:40:00Z"
         rows.append(("`Timestamp.parse` of one creationTimestamp alone", measure(iterations) { _ = Timestamp.parse(stamp) }))
         rows.append(("`WatchWire.decode` of the 7 frames (no JSON)", measure(iterations) { [frames] in

@@ -26,6 +26,9 @@ struct WatchBenchOptions: ParsableArguments {
 
     @Flag(help: "Run only the decode micro-measurement and the fan-out from a publisher in the bench process (no apiserver writes).")
     var watchPublisherOnly = false
+
+    @Flag(help: "Run only the decode micro-measurement and the fan-out runs (through the apiserver and from a bare publisher).")
+    var watchFanoutOnly = false
 }
 
 /// The watch benchmarks of issue 3: a fresh release apiserver per run, real informers in this process.
@@ -42,6 +45,10 @@ struct WatchSuite {
             let bare = try await WatchPublisherFanOutLoad(sample: sample, subscribers: 10, events: options.fanoutCreates).run()
             print(String(format: "publisher fan-out: %d events delivered, %.0f events/s, %.2f cores, %d relists", bare.delivered,
                          bare.eventsPerSecond, bare.clientCores, bare.relists))
+            return
+        }
+        if options.watchFanoutOnly {
+            try await fanOut(sample: sample)
             return
         }
         try await latency()

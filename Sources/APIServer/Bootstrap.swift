@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 
 /// What the apiserver rebuilds and creates at start. The store is the only state: allocators are derived from
@@ -10,7 +11,7 @@ enum Bootstrap {
     static func rebuildAllocators(store: any Store, allocation: ServiceAllocation, logger: Logger) async throws {
         let (services, _) = try await store.list(resource: Service.resource.plural, namespace: nil, atRevision: nil)
         for stored in services {
-            guard let service = try? JSONDecoder().decode(Service.self, from: stored.value) else {
+            guard let service = try? FastJSONDecoder.decode(Service.self, from: stored.value) else {
                 logger.error("stored Service \(stored.key.namespace)/\(stored.key.name) does not decode; its addresses stay unallocated")
                 continue
             }

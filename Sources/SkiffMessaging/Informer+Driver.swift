@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 
 extension Informer {
     /// The informer's async side (client-go's Reflector loop, minus the watch, which the socket thread owns): it

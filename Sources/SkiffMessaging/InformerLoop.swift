@@ -2,6 +2,7 @@ import CZeroMQ
 import Foundation
 import Logging
 import SkiffAPI
+import SkiffJSON
 
 /// What an informer's async side hands its socket thread.
 enum InformerCommand<Object: APIObject>: Sendable {

@@ -23,7 +23,7 @@ public struct ObjectCache<Object: APIObject>: Sendable {
     private var indexes: [String: [String: Set<String>]] = [:]
 
     public init() {
-        indexFunctions[Self.labelIndex] = { object in object.labels.map { "\($0.key)=\($0.value)" } }
+        indexFunctions[Self.labelIndex] = { object in object.labels.map { $0.key + "=" + $0.value } }
         indexes[Self.labelIndex] = [:]
     }
 
@@ -105,6 +105,11 @@ public struct ObjectCache<Object: APIObject>: Sendable {
             if name == Self.labelIndex, let old, let new, old.metadata.labels == new.metadata.labels { continue }
             let before = old.map(function) ?? []
             let after = new.map(function) ?? []
+            if before.isEmpty {
+                // An add (the common case of a busy watch): no sets to compare.
+                for value in after { indexes[name, default: [:]][value, default: []].insert(key) }
+                continue
+            }
             if before == after { continue }
             let added = Set(after), removed = Set(before).subtracting(added)
             for value in removed {

@@ -1,5 +1,6 @@
 import SkiffAPI
 @testable import SkiffDNS
+import SkiffTesting
 import Testing
 
 /// `DNSFastPath` against the general path: whenever the fast path answers, its bytes are exactly

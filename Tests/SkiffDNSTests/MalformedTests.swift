@@ -1,4 +1,5 @@
 @testable import SkiffDNS
+import SkiffTesting
 import Testing
 
 /// Untrusted packets: every malformed one is a typed error, the responder answers FORMERR or drops, nothing traps.

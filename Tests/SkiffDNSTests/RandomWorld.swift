@@ -1,18 +1,6 @@
 import SkiffAPI
 @testable import SkiffDNS
-
-/// SplitMix64: a small seeded generator, so a failing sequence can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SkiffTesting
 
 /// A small cluster changed at random: few names and few IPs, so that changes collide (two Services on one IP,
 /// a slice moving between Services, a Service changing type, pods sharing an IP).

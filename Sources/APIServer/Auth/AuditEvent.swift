@@ -1,4 +1,5 @@
 import Foundation
+import SkiffAPI
 
 /// One line of the audit log. `decision` is the authorization's: "allow" when the request got past
 /// authentication and authorization (whatever happened after), "deny" for a 401 or 403 from them.
@@ -33,7 +34,7 @@ public struct AuditEvent: Sendable, Equatable {
         out.reserveCapacity(160)
         out += #"{"time":"#.utf8
         out.append(UInt8(ascii: "\""))
-        Self.appendTimestamp(time, to: &out)
+        RFC3339.append(time, fractionDigits: 6, to: &out)
         out.append(UInt8(ascii: "\""))
         out += #","user":"#.utf8
         Self.append(user, to: &out)
@@ -58,46 +59,8 @@ public struct AuditEvent: Sendable, Equatable {
         return out
     }
 
-    /// RFC 3339 with microseconds, UTC (Kubernetes' audit timestamps are metav1.MicroTime). Digits are written by
-    /// hand: `String(format:)` costs microseconds per call, and this runs for every request.
-    static func timestamp(_ date: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(27)
-        appendTimestamp(date, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
-        let since1970 = date.timeIntervalSince1970
-        var seconds = time_t(since1970.rounded(.down))
-        let micros = min(Int((since1970 - Double(seconds)) * 1_000_000), 999_999)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        out.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        out.append(UInt8(ascii: "."))
-        digits(micros, 6)
-        out.append(UInt8(ascii: "Z"))
-    }
+    /// RFC 3339 with microseconds, UTC (Kubernetes' audit timestamps are metav1.MicroTime).
+    static func timestamp(_ date: Date) -> String { RFC3339.string(date, fractionDigits: 6) }
 
     /// A JSON string literal (RFC 8259 escapes).
     static func append(_ string: String, to out: inout [UInt8]) {

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 import SkiffMessaging
 import SkiffStore
 
@@ -23,7 +24,7 @@ struct NodeRestriction: Sendable {
                 let key = Registry.key(Pod.resource, namespace: attributes.namespace, name: name)
                 let stored: StoredObject?
                 do { stored = try await store.get(key) } catch { throw .from(error, resource: Pod.resource, name: name) }
-                guard let stored, let pod = try? JSONDecoder().decode(Pod.self, from: stored.value) else { continue }
+                guard let stored, let pod = try? FastJSONDecoder.decode(Pod.self, from: stored.value) else { continue }
                 if pod.spec?.nodeName != node {
                     let action = attributes.verb == "delete" ? "delete pods" : "update pod status for pods"
                     throw deny(attributes, name, "node \"\(node)\" can only \(action) with spec.nodeName set to itself")
@@ -41,7 +42,7 @@ struct NodeRestriction: Sendable {
         if let name = attributes.objectName { return name }
         if !attributes.name.isEmpty || request.verb != .create { return attributes.name }
         struct Named: Decodable { struct Meta: Decodable { var name: String? }; var metadata: Meta? }
-        return (try? JSONDecoder().decode(Named.self, from: request.body))?.metadata?.name ?? ""
+        return (try? FastJSONDecoder.decode(Named.self, from: request.body))?.metadata?.name ?? ""
     }
 
     private func deny(_ attributes: RequestAttributes, _ name: String, _ why: String) -> Status {

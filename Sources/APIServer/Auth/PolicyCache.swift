@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 import Synchronization
 
@@ -77,12 +78,11 @@ public final class PolicyCache: Sendable {
     }
 
     private static func decode(_ stored: StoredObject) -> (any APIObject)? {
-        let decoder = JSONDecoder()
         switch stored.key.resource {
-        case Role.resource.plural: return try? decoder.decode(Role.self, from: stored.value)
-        case ClusterRole.resource.plural: return try? decoder.decode(ClusterRole.self, from: stored.value)
-        case RoleBinding.resource.plural: return try? decoder.decode(RoleBinding.self, from: stored.value)
-        case ClusterRoleBinding.resource.plural: return try? decoder.decode(ClusterRoleBinding.self, from: stored.value)
+        case Role.resource.plural: return try? FastJSONDecoder.decode(Role.self, from: stored.value)
+        case ClusterRole.resource.plural: return try? FastJSONDecoder.decode(ClusterRole.self, from: stored.value)
+        case RoleBinding.resource.plural: return try? FastJSONDecoder.decode(RoleBinding.self, from: stored.value)
+        case ClusterRoleBinding.resource.plural: return try? FastJSONDecoder.decode(ClusterRoleBinding.self, from: stored.value)
         default: return nil
         }
     }

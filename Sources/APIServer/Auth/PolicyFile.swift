@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 import SkiffYAML
 
@@ -38,7 +39,7 @@ enum PolicyFile {
             let resource = type(of: object).resource
             let key = Registry.key(resource, namespace: object.metadata.namespace ?? "default", name: object.name)
             if let stored = try await registry.store.get(key),
-               let header = try? JSONDecoder().decode(MetadataOnly.self, from: stored.value),
+               let header = try? FastJSONDecoder.decode(MetadataOnly.self, from: stored.value),
                header.metadata.annotations?[RBAC.autoupdateAnnotation] == "false" {
                 logger.info("policy: keeping \(resource.kind) \(object.name) (\(RBAC.autoupdateAnnotation): false)")
                 continue

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SkiffAPI
+import SkiffJSON
 import SkiffMessaging
 import SkiffStore
 
@@ -138,7 +139,7 @@ struct RequestHandler: Sendable {
     private func decodeBody<T: APIObject>(_ type: T.Type, _ request: Request) throws(Status) -> T {
         guard !request.body.isEmpty else { throw .badRequest("\(request.verb.rawValue) \(request.resource) needs the object as the request body") }
         let header: ObjectHeader
-        do { header = try JSONDecoder().decode(ObjectHeader.self, from: request.body) } catch {
+        do { header = try FastJSONDecoder.decode(ObjectHeader.self, from: request.body) } catch {
             throw .badRequest("the request body is not a JSON object: \(error)")
         }
         if let kind = header.kind, !kind.isEmpty, kind != T.resource.kind {

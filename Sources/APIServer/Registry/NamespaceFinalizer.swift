@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 
 /// Deletes namespaces the way Kubernetes does: the namespace turns `Terminating` at once (so nothing new can be
@@ -46,7 +47,7 @@ actor NamespaceFinalizer {
     func run() async {
         if let (namespaces, _) = try? await registry.store.list(resource: Namespace.resource.plural, namespace: nil, atRevision: nil) {
             for stored in namespaces {
-                if let namespace = try? JSONDecoder().decode(Namespace.self, from: stored.value), namespace.status?.phase == "Terminating" {
+                if let namespace = try? FastJSONDecoder.decode(Namespace.self, from: stored.value), namespace.status?.phase == "Terminating" {
                     enqueue.yield(namespace.name)
                 }
             }

@@ -1,12 +1,13 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 
 /// JSON coding of API objects, the only serialization the apiserver uses (on the wire and in the store).
 enum ObjectCodec {
     static func decode<T: APIObject>(_ type: T.Type, from data: Data) throws(Status) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try FastJSONDecoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw .badRequest("cannot decode \(T.resource.kind): \(describe(error))")
         } catch {
@@ -14,24 +15,18 @@ enum ObjectCodec {
         }
     }
 
-    /// Encodes an object as stored at `revision`: apiVersion, kind and resourceVersion set.
+    /// Encodes an object as stored at `revision`: apiVersion, kind and resourceVersion set. Keys are sorted
+    /// (`FastJSONEncoder` writes `JSONEncoder`'s `.sortedKeys` bytes), so stored bytes and every listing are the same
+    /// from run to run.
     static func encode<T: APIObject>(_ object: T, revision: Revision) throws -> Data {
         var object = object
         object.setTypeMeta()
         object.metadata.resourceVersion = String(revision)
-        return try encoder.encode(object)
-    }
-
-    /// Sorted keys, so stored bytes and every listing are the same from run to run (Swift's dictionaries,
-    /// which back the encoder, are ordered by a per-process random seed).
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
+        return try FastJSONEncoder.encode(object)
     }
 
     static func encode<T: Encodable>(_ value: T) -> Data {
-        (try? encoder.encode(value)) ?? Data("{}".utf8)
+        (try? FastJSONEncoder.encode(value)) ?? Data("{}".utf8)
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 import SkiffStore
 
 /// The apiserver's object registry: every read and write of API objects goes through here, so admission,
@@ -46,10 +47,9 @@ final class Registry: Sendable {
         }
         var body = Data(#"{"apiVersion":"\#(resource.apiVersion)","kind":"\#(resource.kind)List","metadata":{"resourceVersion":"\#(result.revision)"},"items":["#.utf8)
         var first = true
-        let decoder = JSONDecoder()
         for object in result.objects {
             if let selector, !selector.isEmpty {
-                let labels = (try? decoder.decode(ObjectHeader.self, from: object.value))?.metadata?.labels ?? [:]
+                let labels = (try? FastJSONDecoder.decode(ObjectHeader.self, from: object.value))?.metadata?.labels ?? [:]
                 guard selector.matches(labels) else { continue }
             }
             if !first { body.append(UInt8(ascii: ",")) }

@@ -66,12 +66,7 @@ public struct MicroTime: Codable, Sendable, Equatable, Hashable, Comparable {
         try container.encode(rfc3339)
     }
 
-    public var rfc3339: String {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        let micros = Int(((date.timeIntervalSince1970 - seconds) * 1_000_000).rounded(.down))
-        let base = Date(timeIntervalSince1970: seconds).formatted(.iso8601)
-        return String(base.dropLast()) + "." + String(format: "%06d", micros) + "Z"
-    }
+    public var rfc3339: String { RFC3339.string(date, fractionDigits: 6) }
 
     public static func < (lhs: MicroTime, rhs: MicroTime) -> Bool { lhs.date < rhs.date }
 }

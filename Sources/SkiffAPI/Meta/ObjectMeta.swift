@@ -69,9 +69,10 @@ public struct Timestamp: Codable, Sendable, Equatable, Hashable, Comparable {
         try container.encode(rfc3339)
     }
 
-    public var rfc3339: String { date.formatted(.iso8601) }
+    public var rfc3339: String { RFC3339.string(date) }
 
     public static func parse(_ text: String) -> Date? {
+        if let date = RFC3339.parseUTC(text) { return date }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }

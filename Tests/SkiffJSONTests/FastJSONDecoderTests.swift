@@ -1,6 +1,6 @@
 import Foundation
 import SkiffAPI
-@testable import SkiffMessaging
+@testable import SkiffJSON
 import Testing
 
 /// `FastJSONDecoder` must give exactly what `JSONDecoder` gives: the same value, or a failure where it fails.
@@ -31,6 +31,7 @@ import Testing
         var list: [Int?]?
         var nested: [String: [String]]?
         var any: JSONValue?
+        var labels: [String: String]?
     }
 
     /// Each document: decoded by `FastJSONDecoder.decode` and by `JSONDecoder`, results compared.
@@ -42,12 +43,26 @@ import Testing
         #"{"int":1,"int":2}"#, #"{"te\u0078t":"escaped key"}"#, #"{"any":{"a":[1,true,null,"s",{"b":2.5}]}}"#,
         #"{"int":01}"#, #"{"int":1,}"#, #"[1]"#, #"{"int":1} x"#, #"{"int":-}"#, #"{"text":"unterminated}"#,
         #"{"double":-0.0,"int":-0}"#, #"{"unknown":"\x"}"#, #"{"unknown":"\u12G4"}"#, #"{"unknown":"\u00e9","int":3}"#, #"{"text":"tab\tinside"}"#, "{\"text\":\"raw\ttab\"}",
+        #"{"labels":{"app":"web","kubernetes.io\/service-name":"web","a\"b":"c\\d"}}"#, #"{"labels":{}}"#,
+        #"{"labels":{"a":"1","a":"2"}}"#, #"{"labels":{"a\/b":"1","a/b":"2"}}"#, #"{"labels":{"a":1}}"#,
+        #"{"labels":{"a":null}}"#, #"{"labels":[]}"#, #"{"labels":{"\u0061":"x"}}"#, #"{"nested":{"a\/b":["c\/d"]}}"#,
     ])
     func decodesLikeJSONDecoder(_ json: String) {
         let data = Data(json.utf8)
         let expected = try? JSONDecoder().decode(Sample.self, from: data)
         let got = try? FastJSONDecoder.decode(Sample.self, from: data)
         #expect(got == expected, "\(json)")
+    }
+
+    /// JSONEncoder writes "/" as "\/", so label keys such as "kubernetes.io/service-name" arrive escaped: they must
+    /// not push every EndpointSlice (or the default Namespace) onto the slow path.
+    @Test func escapedKeysStayOnTheFastPath() throws {
+        let slice = Data(#"{"apiVersion":"discovery.k8s.io\/v1","kind":"EndpointSlice","metadata":{"name":"web-1","namespace":"default","labels":{"kubernetes.io\/service-name":"web"}},"addressType":"IPv4","endpoints":[],"ports":[]}"#.utf8)
+        let fast = try #require(try FastJSONDecoder.fast(EndpointSlice.self, slice))
+        #expect(fast == (try JSONDecoder().decode(EndpointSlice.self, from: slice)))
+        #expect(fast.metadata.labels == ["kubernetes.io/service-name": "web"])
+        let keyed = Data(#"{"metadata":{"name":"x","labels":{}},"sp\/ec":1}"#.utf8)
+        #expect(try FastJSONDecoder.fast(Namespace.self, keyed) != nil)
     }
 
     @Test func invalidUTF8InAFieldNobodyReadsFailsAsInJSONDecoder() {
@@ -63,13 +78,5 @@ import Testing
         data.append(contentsOf: Array(#""}"#.utf8))
         #expect(((try? FastJSONDecoder.fast(Sample.self, data)) ?? nil) == nil)
         #expect((try? FastJSONDecoder.decode(Sample.self, from: data)) == (try? JSONDecoder().decode(Sample.self, from: data)))
-    }
-
-    @Test func aListReplyDecodesAsBefore() throws {
-        let body = Data(#"{"kind":"ServiceList","metadata":{"resourceVersion":"7"},"items":[\#(Self.service),{"metadata":{"name":"bad","namespace":"x"},"spec":{"ports":[{"port":"x"}]}}]}"#.utf8)
-        let list = try InformerList<Service>.decode(body)
-        #expect(list.revision == 7)
-        #expect(list.objects.map(\.name) == ["web"])
-        #expect(list.undecodable == ["x/bad"])
     }
 }

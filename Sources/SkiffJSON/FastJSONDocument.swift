@@ -6,7 +6,9 @@ import Foundation
 /// Nodes are in pre-order; a container's children follow it, and every node knows where its subtree ends
 /// (`next`), so walking an object's members skips nested values in one step. An object's children alternate key,
 /// value. Only strict RFC 8259 JSON is accepted (one value, optional whitespace around it).
-struct FastJSONDocument {
+///
+/// The apiserver also uses it to cut an `apply` List into its items' bytes without building Foundation objects.
+public struct FastJSONDocument: Sendable {
     enum Kind: UInt8 { case null, bool, number, string, object, array }
 
     struct Node {
@@ -15,19 +17,22 @@ struct FastJSONDocument {
         var escaped = false
         /// Bool: its value. Number: no fraction or exponent.
         var flag = false
-        /// Scalars: the value's bytes (strings without quotes). Containers: the number of members/elements.
+        /// Scalars: the value's bytes (strings without quotes). Containers: the offset of the bracket, and the
+        /// number of members/elements.
         var start: Int32 = 0
         var count: Int32 = 0
+        /// Containers: the offset after the closing bracket.
+        var end: Int32 = 0
         /// The index of the node after this one's subtree.
         var next: Int32 = 0
     }
 
-    struct Malformed: Error {}
+    public struct Malformed: Error {}
 
     let bytes: [UInt8]
     private(set) var nodes: [Node] = []
 
-    init(_ bytes: [UInt8]) throws(Malformed) {
+    public init(_ bytes: [UInt8]) throws(Malformed) {
         self.bytes = bytes
         nodes.reserveCapacity(bytes.count / 8)
         var parser = Parser(bytes: bytes)
@@ -35,6 +40,59 @@ struct FastJSONDocument {
         try parser.value(into: &nodes, depth: 0)
         parser.skipSpace()
         guard parser.at == bytes.count else { throw Malformed() }
+    }
+
+    /// The root value is a JSON object.
+    public var isObject: Bool { nodes[0].kind == .object }
+
+    /// The value of the root object's member `key` (the last one if repeated, as Foundation's parsers keep it).
+    public func member(_ key: String) -> Value? {
+        guard isObject else { return nil }
+        var found: Value?
+        var member = 1
+        for _ in 0..<Int(nodes[0].count) {
+            let value = Int(nodes[member].next)
+            if !nodes[member].escaped, equals(nodes[member], key) { found = Value(document: self, index: value) }
+            member = Int(nodes[value].next)
+        }
+        return found
+    }
+
+    /// One value of the document, for reading the top level without a `Decodable`.
+    public struct Value {
+        let document: FastJSONDocument
+        let index: Int
+
+        /// The string, if the value is one without escapes.
+        public var string: String? {
+            let node = document.nodes[index]
+            guard node.kind == .string, !node.escaped else { return nil }
+            return String(validating: document.slice(node), as: UTF8.self)
+        }
+
+        /// The elements, if the value is an array.
+        public var elements: [Value]? {
+            guard document.nodes[index].kind == .array else { return nil }
+            var elements: [Value] = []
+            var element = index + 1
+            for _ in 0..<Int(document.nodes[index].count) {
+                elements.append(Value(document: document, index: element))
+                element = Int(document.nodes[element].next)
+            }
+            return elements
+        }
+
+        /// The value's JSON text as it appears in the document.
+        public var text: ArraySlice<UInt8> {
+            let node = document.nodes[index]
+            switch node.kind {
+            case .object, .array: return document.bytes[Int(node.start)..<Int(node.end)]
+            case .string: return document.bytes[Int(node.start - 1)..<Int(node.start + node.count + 1)]
+            case .number: return document.slice(node)
+            case .bool: return node.flag ? ArraySlice("true".utf8) : ArraySlice("false".utf8)
+            case .null: return ArraySlice("null".utf8)
+            }
+        }
     }
 
     /// The bytes of a string or number node.
@@ -157,7 +215,7 @@ struct FastJSONDocument {
 
         private mutating func container(into nodes: inout [Node], depth: Int, object: Bool) throws(Malformed) {
             let index = nodes.count
-            nodes.append(Node(kind: object ? .object : .array))
+            nodes.append(Node(kind: object ? .object : .array, start: Int32(at)))
             let close = UInt8(ascii: object ? "}" : "]")
             at += 1
             skipSpace()
@@ -185,6 +243,7 @@ struct FastJSONDocument {
                 }
             }
             nodes[index].count = count
+            nodes[index].end = Int32(at)
             nodes[index].next = Int32(nodes.count)
         }
     }

@@ -6,7 +6,7 @@ import Foundation
 /// comparing bytes.
 ///
 /// **Same results as `JSONDecoder()` with default strategies, by construction:** whenever this decoder fails, or
-/// meets anything it does not handle exactly like `JSONDecoder` (escaped keys, numbers that are not plain
+/// meets anything it does not handle exactly like `JSONDecoder` (`\u` escapes, numbers that are not plain
 /// integers read as integers, `Date`/`Data`/`URL`/`Decimal`, `superDecoder`), even if the `Decodable` swallowed
 /// that error, the value is decoded again by `JSONDecoder`, whose value or error is the answer.
 public enum FastJSONDecoder {
@@ -49,6 +49,7 @@ public enum FastJSONDecoder {
             if T.self == Int64.self { return unsafeBitCast(try integer(Int64.self, index, path()), to: T.self) }
             if T.self == Double.self { return unsafeBitCast(try double(index, path()), to: T.self) }
             if T.self == Int32.self { return unsafeBitCast(try integer(Int32.self, index, path()), to: T.self) }
+            if T.self == [String: String].self { return unsafeBitCast(try stringMap(index, path()), to: T.self) }
             if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw giveUp() }
             return try T(from: Impl(context: self, index: index, codingPath: path()))
         }
@@ -71,6 +72,24 @@ public enum FastJSONDecoder {
             }
             guard let text else { throw giveUp() }
             return text
+        }
+
+        /// Labels, annotations, selectors: straight from the nodes (`Dictionary`'s `init(from:)` asks for every key
+        /// by name, a scan of the object each).
+        func stringMap(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> [String: String] {
+            let object = node(index)
+            guard object.kind == .object else { throw giveUp() }
+            var map = [String: String](minimumCapacity: Int(object.count))
+            var member = index + 1
+            for _ in 0..<Int(object.count) {
+                let value = Int(node(member).next)
+                let key = try string(member, path())
+                guard node(value).kind == .string else { throw giveUp() }
+                // A key written twice: JSONDecoder's rules decide.
+                if map.updateValue(try string(value, path()), forKey: key) != nil { throw giveUp() }
+                member = Int(node(value).next)
+            }
+            return map
         }
 
         func bool(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> Bool {

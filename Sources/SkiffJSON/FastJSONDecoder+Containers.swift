@@ -2,7 +2,7 @@ import Foundation
 
 extension FastJSONDecoder {
     /// An object's members, found by comparing key bytes (objects are small; every lookup scans them all, which
-    /// also finds duplicate and escaped keys, left to `JSONDecoder`).
+    /// also finds duplicate keys, left to `JSONDecoder`).
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let context: Context
         let index: Int
@@ -16,9 +16,11 @@ extension FastJSONDecoder {
             var found: Int?
             for _ in 0..<Int(nodes[index].count) {
                 let keyNode = nodes[member]
-                if keyNode.escaped { throw context.giveUp() }
                 let value = Int(keyNode.next)
-                if context.document.equals(keyNode, name) {
+                // Escaped keys are common: JSONEncoder writes every "/" as "\/" (label keys such as
+                // "kubernetes.io/service-name"). They are compared unescaped (`\u` escapes go to JSONDecoder).
+                let matches = keyNode.escaped ? try context.string(member, codingPath) == name : context.document.equals(keyNode, name)
+                if matches {
                     if found != nil { throw context.giveUp() }
                     found = value
                 }
