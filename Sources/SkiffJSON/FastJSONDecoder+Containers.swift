@@ -6,7 +6,11 @@ extension FastJSONDecoder {
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let context: Context
         let index: Int
-        let codingPath: [any CodingKey]
+
+        var codingPath: [any CodingKey] {
+            _ = context.giveUp()
+            return []
+        }
 
         /// The value node of `key`, nil when absent.
         private func find(_ key: Key) throws -> Int? {
@@ -19,7 +23,7 @@ extension FastJSONDecoder {
                 let value = Int(keyNode.next)
                 // Escaped keys are common: JSONEncoder writes every "/" as "\/" (label keys such as
                 // "kubernetes.io/service-name"). They are compared unescaped (`\u` escapes go to JSONDecoder).
-                let matches = keyNode.escaped ? try context.string(member, codingPath) == name : context.document.equals(keyNode, name)
+                let matches = keyNode.escaped ? try context.string(member, []) == name : context.document.equals(keyNode, name)
                 if matches {
                     if found != nil { throw context.giveUp() }
                     found = value
@@ -31,7 +35,7 @@ extension FastJSONDecoder {
 
         private func value(_ key: Key) throws -> Int {
             guard let found = try find(key) else {
-                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
+                throw DecodingError.keyNotFound(key, .init(codingPath: [], debugDescription: "no value for \(key.stringValue)"))
             }
             return found
         }
@@ -42,7 +46,7 @@ extension FastJSONDecoder {
             var names = Set<String>()
             var member = index + 1
             for _ in 0..<Int(nodes[index].count) {
-                guard let name = try? context.string(member, codingPath), names.insert(name).inserted else {
+                guard let name = try? context.string(member, []), names.insert(name).inserted else {
                     _ = context.giveUp()
                     return []
                 }
@@ -61,49 +65,49 @@ extension FastJSONDecoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try context.decode(type, node: try value(key), path: codingPath + [key])
+            try context.decode(type, node: try value(key), path: [])
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.decode(type, node: found, path: codingPath + [key])
+            return try context.decode(type, node: found, path: [])
         }
 
         // The primitive requirements, so that synthesized `init(from:)`s reach them without the defaults' three
         // lookups (`contains`, `decodeNil`, `decode`) per optional field.
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try context.string(try value(key), codingPath + [key]) }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try context.bool(try value(key), codingPath + [key]) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try context.integer(type, try value(key), codingPath + [key]) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try context.integer(type, try value(key), codingPath + [key]) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try context.integer(type, try value(key), codingPath + [key]) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try context.double(try value(key), codingPath + [key]) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try context.string(try value(key), []) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try context.bool(try value(key), []) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try context.integer(type, try value(key), []) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try context.integer(type, try value(key), []) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try context.integer(type, try value(key), []) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try context.double(try value(key), []) }
 
         func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.string(found, codingPath + [key])
+            return try context.string(found, [])
         }
 
         func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.bool(found, codingPath + [key])
+            return try context.bool(found, [])
         }
 
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.integer(type, found, codingPath + [key])
+            return try context.integer(type, found, [])
         }
 
         func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.integer(type, found, codingPath + [key])
+            return try context.integer(type, found, [])
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try Impl(context: context, index: try value(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try Impl(context: context, index: try value(key)).container(keyedBy: type)
         }
 
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try Impl(context: context, index: try value(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try Impl(context: context, index: try value(key)).unkeyedContainer()
         }
 
         func superDecoder() throws -> any Decoder { throw context.giveUp() }
@@ -115,21 +119,24 @@ extension FastJSONDecoder {
         let count: Int?
         /// The node of the next element.
         var next: Int
-        let codingPath: [any CodingKey]
         var currentIndex = 0
 
-        init(context: Context, count: Int, next: Int, codingPath: [any CodingKey]) {
+        init(context: Context, count: Int, next: Int) {
             self.context = context
             self.count = count
             self.next = next
-            self.codingPath = codingPath
+        }
+
+        var codingPath: [any CodingKey] {
+            _ = context.giveUp()
+            return []
         }
 
         var isAtEnd: Bool { currentIndex >= count! }
 
         private mutating func take() throws -> Int {
             guard !isAtEnd else {
-                throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath, debugDescription: "unkeyed container is at end"))
+                throw DecodingError.valueNotFound(Any.self, .init(codingPath: [], debugDescription: "unkeyed container is at end"))
             }
             let node = next
             next = Int(context.node(node).next)
@@ -147,26 +154,23 @@ extension FastJSONDecoder {
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let path = codingPath + [IndexKey(intValue: currentIndex)]
             let node = next
             guard !isAtEnd else { throw context.giveUp() }
-            let value = try context.decode(type, node: node, path: path)
+            let value = try context.decode(type, node: node, path: [])
             _ = try take()  // JSONDecoder moves on only after a successful decode
             return value
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            let path = codingPath + [IndexKey(intValue: currentIndex)]
             guard !isAtEnd else { throw context.giveUp() }
-            let container = try Impl(context: context, index: next, codingPath: path).container(keyedBy: type)
+            let container = try Impl(context: context, index: next).container(keyedBy: type)
             _ = try take()
             return container
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let path = codingPath + [IndexKey(intValue: currentIndex)]
             guard !isAtEnd else { throw context.giveUp() }
-            let container = try Impl(context: context, index: next, codingPath: path).unkeyedContainer()
+            let container = try Impl(context: context, index: next).unkeyedContainer()
             _ = try take()
             return container
         }
@@ -181,21 +185,21 @@ extension FastJSONDecoder {
         private var index: Int { decoder.index }
 
         func decodeNil() -> Bool { context.node(index).kind == .null }
-        func decode(_ type: Bool.Type) throws -> Bool { try context.bool(index, codingPath) }
-        func decode(_ type: String.Type) throws -> String { try context.string(index, codingPath) }
-        func decode(_ type: Double.Type) throws -> Double { try context.double(index, codingPath) }
+        func decode(_ type: Bool.Type) throws -> Bool { try context.bool(index, []) }
+        func decode(_ type: String.Type) throws -> String { try context.string(index, []) }
+        func decode(_ type: Double.Type) throws -> Double { try context.double(index, []) }
         func decode(_ type: Float.Type) throws -> Float { throw context.giveUp() }
-        func decode(_ type: Int.Type) throws -> Int { try context.integer(type, index, codingPath) }
-        func decode(_ type: Int8.Type) throws -> Int8 { try context.integer(type, index, codingPath) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try context.integer(type, index, codingPath) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try context.integer(type, index, codingPath) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try context.integer(type, index, codingPath) }
-        func decode(_ type: UInt.Type) throws -> UInt { try context.integer(type, index, codingPath) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try context.integer(type, index, codingPath) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try context.integer(type, index, codingPath) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try context.integer(type, index, codingPath) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try context.integer(type, index, codingPath) }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try context.decode(type, node: index, path: codingPath) }
+        func decode(_ type: Int.Type) throws -> Int { try context.integer(type, index, []) }
+        func decode(_ type: Int8.Type) throws -> Int8 { try context.integer(type, index, []) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try context.integer(type, index, []) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try context.integer(type, index, []) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try context.integer(type, index, []) }
+        func decode(_ type: UInt.Type) throws -> UInt { try context.integer(type, index, []) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try context.integer(type, index, []) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try context.integer(type, index, []) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try context.integer(type, index, []) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try context.integer(type, index, []) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try context.decode(type, node: index, path: []) }
     }
 
     struct IndexKey: CodingKey {

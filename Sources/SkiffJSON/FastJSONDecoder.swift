@@ -41,7 +41,7 @@ public enum FastJSONDecoder {
         }
 
         /// Primitives directly (metatype comparisons are cheap; dynamic casts are not), anything else through its
-        /// `init(from:)`. `path` is built only when needed (a nested decoder, an error).
+        /// `init(from:)`. `path` is built only for an error.
         func decode<T: Decodable>(_ type: T.Type, node index: Int, path: @autoclosure () -> [any CodingKey]) throws -> T {
             if T.self == String.self { return unsafeBitCast(try string(index, path()), to: T.self) }
             if T.self == Int.self { return unsafeBitCast(try integer(Int.self, index, path()), to: T.self) }
@@ -51,7 +51,7 @@ public enum FastJSONDecoder {
             if T.self == Int32.self { return unsafeBitCast(try integer(Int32.self, index, path()), to: T.self) }
             if T.self == [String: String].self { return unsafeBitCast(try stringMap(index, path()), to: T.self) }
             if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw giveUp() }
-            return try T(from: Impl(context: self, index: index, codingPath: path()))
+            return try T(from: Impl(context: self, index: index))
         }
 
         func mismatch(_ type: Any.Type, _ index: Int, _ path: @autoclosure () -> [any CodingKey]) -> DecodingError {
@@ -151,22 +151,28 @@ public enum FastJSONDecoder {
         }
     }
 
+    /// Coding paths are not tracked (an array per nested value was a tenth of the time): errors here carry none,
+    /// which is fine as every error is answered again by `JSONDecoder`; a type that reads `codingPath` gets
+    /// `JSONDecoder` too.
     struct Impl: Decoder {
         let context: Context
         let index: Int
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] {
+            _ = context.giveUp()
+            return []
+        }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             guard context.node(index).kind == .object else {
-                throw context.mismatch([String: Any].self, index, codingPath)
+                throw context.mismatch([String: Any].self, index, [])
             }
-            return KeyedDecodingContainer(Keyed<Key>(context: context, index: index, codingPath: codingPath))
+            return KeyedDecodingContainer(Keyed<Key>(context: context, index: index))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            guard context.node(index).kind == .array else { throw context.mismatch([Any].self, index, codingPath) }
-            return Unkeyed(context: context, count: Int(context.node(index).count), next: index + 1, codingPath: codingPath)
+            guard context.node(index).kind == .array else { throw context.mismatch([Any].self, index, []) }
+            return Unkeyed(context: context, count: Int(context.node(index).count), next: index + 1)
         }
 
         func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(decoder: self) }

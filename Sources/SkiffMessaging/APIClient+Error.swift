@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 
 /// Why an `APIClient` call failed: the apiserver's `Status` (with its HTTP-like code), or a failure on this side
 /// of the wire (code 0: transport, configuration, a reply that does not decode).
@@ -24,7 +25,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The error for a failed reply: its Status body if it has one, else the body's text.
     public init(response: Response) {
-        if let status = try? JSONDecoder().decode(Status.self, from: response.body), status.kind == "Status" || status.reason != nil {
+        if let status = try? FastJSONDecoder.decode(Status.self, from: response.body), status.kind == "Status" || status.reason != nil {
             self.init(code: response.code, status: status, message: status.message ?? "")
             return
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 
 /// What `apply` did with one object, in request order.
 public struct ApplyResult: Sendable {
@@ -79,7 +80,7 @@ enum APIBodies {
         var object = object
         object.setTypeMeta()
         do {
-            return try JSONEncoder().encode(object)
+            return try FastJSONEncoder.encode(object)
         } catch {
             throw APIError(code: 0, message: "cannot encode \(T.resource.kind) \(String(reflecting: object.name)): \(error)")
         }
@@ -98,7 +99,7 @@ enum APIBodies {
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws(APIError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try FastJSONDecoder.decode(T.self, from: data)
         } catch {
             throw APIError(code: 0, message: "cannot decode the apiserver's reply (\(what)): \(error)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import SkiffAPI
+import SkiffJSON
 
 /// The typed client of the apiserver that every component uses (controllers, kubelet, kube-proxy, skiffctl).
 ///
@@ -97,7 +98,7 @@ public final class APIClient: Sendable {
         var results: [ApplyResult] = []
         for item in applied.items {
             let objectData: Data
-            do { objectData = try JSONEncoder().encode(item.object) } catch {
+            do { objectData = try FastJSONEncoder.encode(item.object) } catch {
                 throw APIError(code: 0, message: "cannot re-encode an applied object: \(error)")
             }
             results.append(ApplyResult(action: item.action, object: try APIBodies.decodeAnyObject(objectData)))

@@ -56,7 +56,7 @@ extension Informer {
 
     private func discoverWatchEndpoint() async throws(MessagingError) -> String {
         let body = try await call(Request(verb: .discover, resource: "", token: options.token))
-        guard let discovery = try? JSONDecoder().decode(Discovery.self, from: body), !discovery.watchEndpoint.isEmpty else {
+        guard let discovery = try? FastJSONDecoder.decode(Discovery.self, from: body), !discovery.watchEndpoint.isEmpty else {
             throw MessagingError(.malformed, "the discover reply from \(connection.endpoint) names no watchEndpoint")
         }
         return Self.reachable(discovery.watchEndpoint, via: connection.endpoint)

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffJSON
 
 /// The type of a watch message. Raw values are the wire spelling.
 public enum WatchEventType: String, Sendable, CaseIterable {
@@ -138,7 +139,7 @@ public enum WatchWire {
     /// The interval a bookmark advertises, if its body says.
     static func bookmarkInterval(_ body: Data) -> Duration? {
         struct Body: Decodable { var intervalMilliseconds: Int? }
-        guard let milliseconds = (try? JSONDecoder().decode(Body.self, from: body))?.intervalMilliseconds,
+        guard let milliseconds = (try? FastJSONDecoder.decode(Body.self, from: body))?.intervalMilliseconds,
               milliseconds > 0 else { return nil }
         return .milliseconds(milliseconds)
     }
