@@ -12,9 +12,17 @@ public struct ObjectCache<Object: APIObject>: Sendable {
     /// The built-in index of labels: `byIndex(ObjectCache.labelIndex, "app=web")`.
     public static var labelIndex: String { "labels" }
 
-    struct Entry: Sendable {
-        var object: Object
-        var revision: Int64
+    /// Boxed: a cached Service is several hundred bytes, and a dictionary of them moved every value on each
+    /// growth and copied the old value out on each update (a sixth of a busy informer's time). Immutable, so the
+    /// cache stays a value.
+    final class Entry: Sendable {
+        let object: Object
+        let revision: Int64
+
+        init(object: Object, revision: Int64) {
+            self.object = object
+            self.revision = revision
+        }
     }
 
     private(set) var entries: [String: Entry] = [:]
@@ -29,7 +37,7 @@ public struct ObjectCache<Object: APIObject>: Sendable {
 
     /// `namespace/name`, or `name` when the namespace is empty.
     public static func key(namespace: String, name: String) -> String {
-        namespace.isEmpty ? name : "\(namespace)/\(name)"
+        namespace.isEmpty ? name : namespace + "/" + name
     }
 
     public static func key(for object: Object) -> String {
