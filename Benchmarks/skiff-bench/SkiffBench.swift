@@ -47,6 +47,10 @@ struct SkiffBench: AsyncParsableCommand {
         // Every process the suites start talks to a plaintext apiserver of the bench's own: a user's config (from
         // `make up`, with a token and a CURVE server key) must not leak into them. Children inherit this.
         setenv("SKIFF_CONFIG", "/dev/null/skiff-bench-has-no-config", 1)
+        if let endpoint = watch.subscriberOf {
+            try await WatchFanOutProcessesLoad.runChild(endpoint: endpoint, expect: watch.subscriberExpect)
+            return
+        }
         print("# Skiff apiserver benchmark — \(Machine.describe())\n")
         if suite == .all || suite == .apiserver { try await runAPIServerSuite() }
         if suite == .all || suite == .watch { try await WatchSuite(bin: bin, options: watch).run() }

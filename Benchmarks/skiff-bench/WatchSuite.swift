@@ -29,6 +29,12 @@ struct WatchBenchOptions: ParsableArguments {
 
     @Flag(help: "Run only the decode micro-measurement and the fan-out runs (through the apiserver and from a bare publisher).")
     var watchFanoutOnly = false
+
+    @Option(help: .hidden)
+    var subscriberOf: String?
+
+    @Option(help: .hidden)
+    var subscriberExpect: Int = 0
 }
 
 /// The watch benchmarks of issue 3: a fresh release apiserver per run, real informers in this process.
@@ -122,6 +128,16 @@ struct WatchSuite {
             print(String(format: "| %@ | %d | %d | %.0f | %d | %.0f | %@ | %d | %.2f |", writer, subscribers, options.fanoutCreates,
                          result.createRate, result.delivered, result.eventsPerSecond, peak, result.relists,
                          result.clientCores))
+        }
+        do {
+            let server = try await APIServerProcess.start(bin: bin)
+            defer { server.stop() }
+            let result = try await WatchFanOutProcessesLoad(bin: bin, endpoint: server.endpoint, subscribers: subscribers,
+                                                            creates: options.fanoutCreates, inFlight: 64).run()
+            let note = result.timedOut > 0 ? " (\(result.timedOut) timed out)" : ""
+            print(String(format: "| create, 64 in flight; each subscriber a process of its own%@ | %d | %d | %.0f | %d | %.0f | – | %d | %.2f writer + %.2f subscribers |",
+                         note, subscribers, options.fanoutCreates, result.createRate, result.delivered, result.eventsPerSecond,
+                         result.relists, result.writerCores, result.subscriberCores))
         }
         let bare = try await WatchPublisherFanOutLoad(sample: sample, subscribers: subscribers, events: options.fanoutCreates).run()
         print(String(format: "| none: a `WatchPublisher` in this process fed %d stored Services at once (no apiserver) | %d | %d | – | %d | %.0f | – | %d | %.2f |",
