@@ -24,6 +24,18 @@ import Testing
         #expect(again.status?.reason == "AlreadyExists")
     }
 
+    /// uids are random version-4 UUIDs in lowercase, as Kubernetes writes them, and do not repeat.
+    @Test func uidsAreLowercaseVersion4UUIDs() {
+        let uids = (0..<2_000).map { _ in Registry.newUID() }
+        #expect(Set(uids).count == uids.count)
+        for uid in uids.prefix(200) {
+            let parsed = UUID(uuidString: uid)
+            #expect(parsed?.uuidString.lowercased() == uid, "\(uid)")
+            let bytes = Array(uid.utf8)
+            #expect(bytes.count == 36 && bytes[14] == UInt8(ascii: "4") && "89ab".utf8.contains(bytes[19]), "\(uid)")
+        }
+    }
+
     @Test func kubeDNSHoldsTheTenthAddress() async throws {
         let api = try await TestAPI()
         defer { Task { await api.close() } }

@@ -1,6 +1,7 @@
 import Foundation
 import SkiffAPI
 @testable import SkiffJSON
+import SkiffTesting
 import Testing
 
 /// `FastJSONDecoder` must give exactly what `JSONDecoder` gives: the same value, or a failure where it fails.
@@ -63,6 +64,15 @@ import Testing
         #expect(fast.metadata.labels == ["kubernetes.io/service-name": "web"])
         let keyed = Data(#"{"metadata":{"name":"x","labels":{}},"sp\/ec":1}"#.utf8)
         #expect(try FastJSONDecoder.fast(Namespace.self, keyed) != nil)
+    }
+
+    /// Random JSON trees, as JSONEncoder writes them (escaped slashes and all), decode to what JSONDecoder gives.
+    @Test(arguments: 0..<16) func randomTreesDecodeAsJSONDecoderDecodesThem(seed: UInt64) throws {
+        var random = SeededGenerator(seed: 0xDEC0_DE00 + seed)
+        for _ in 0..<40 {
+            let data = try JSONEncoder().encode(RandomJSON.value(&random, depth: 0))
+            #expect(try FastJSONDecoder.decode(JSONValue.self, from: data) == JSONDecoder().decode(JSONValue.self, from: data))
+        }
     }
 
     @Test func invalidUTF8InAFieldNobodyReadsFailsAsInJSONDecoder() {
