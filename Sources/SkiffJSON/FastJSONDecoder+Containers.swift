@@ -23,7 +23,7 @@ extension FastJSONDecoder {
                 let value = Int(keyNode.next)
                 // Escaped keys are common: JSONEncoder writes every "/" as "\/" (label keys such as
                 // "kubernetes.io/service-name"). They are compared unescaped (`\u` escapes go to JSONDecoder).
-                let matches = keyNode.escaped ? try context.string(member, []) == name : context.document.equals(keyNode, name)
+                let matches = keyNode.escaped ? try context.string(member) == name : context.document.equals(keyNode, name)
                 if matches {
                     if found != nil { throw context.giveUp() }
                     found = value
@@ -46,7 +46,7 @@ extension FastJSONDecoder {
             var names = Set<String>()
             var member = index + 1
             for _ in 0..<Int(nodes[index].count) {
-                guard let name = try? context.string(member, []), names.insert(name).inserted else {
+                guard let name = try? context.string(member), names.insert(name).inserted else {
                     _ = context.giveUp()
                     return []
                 }
@@ -65,41 +65,41 @@ extension FastJSONDecoder {
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try context.decode(type, node: try value(key), path: [])
+            try context.decode(type, node: try value(key))
         }
 
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.decode(type, node: found, path: [])
+            return try context.decode(type, node: found)
         }
 
         // The primitive requirements, so that synthesized `init(from:)`s reach them without the defaults' three
         // lookups (`contains`, `decodeNil`, `decode`) per optional field.
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try context.string(try value(key), []) }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try context.bool(try value(key), []) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try context.integer(type, try value(key), []) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try context.integer(type, try value(key), []) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try context.integer(type, try value(key), []) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try context.double(try value(key), []) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try context.string(try value(key)) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try context.bool(try value(key)) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try context.integer(type, try value(key)) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try context.integer(type, try value(key)) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try context.integer(type, try value(key)) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try context.double(try value(key)) }
 
         func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.string(found, [])
+            return try context.string(found)
         }
 
         func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.bool(found, [])
+            return try context.bool(found)
         }
 
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.integer(type, found, [])
+            return try context.integer(type, found)
         }
 
         func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
             guard let found = try find(key), context.node(found).kind != .null else { return nil }
-            return try context.integer(type, found, [])
+            return try context.integer(type, found)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -156,7 +156,7 @@ extension FastJSONDecoder {
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             let node = next
             guard !isAtEnd else { throw context.giveUp() }
-            let value = try context.decode(type, node: node, path: [])
+            let value = try context.decode(type, node: node)
             _ = try take()  // JSONDecoder moves on only after a successful decode
             return value
         }
@@ -185,21 +185,21 @@ extension FastJSONDecoder {
         private var index: Int { decoder.index }
 
         func decodeNil() -> Bool { context.node(index).kind == .null }
-        func decode(_ type: Bool.Type) throws -> Bool { try context.bool(index, []) }
-        func decode(_ type: String.Type) throws -> String { try context.string(index, []) }
-        func decode(_ type: Double.Type) throws -> Double { try context.double(index, []) }
+        func decode(_ type: Bool.Type) throws -> Bool { try context.bool(index) }
+        func decode(_ type: String.Type) throws -> String { try context.string(index) }
+        func decode(_ type: Double.Type) throws -> Double { try context.double(index) }
         func decode(_ type: Float.Type) throws -> Float { throw context.giveUp() }
-        func decode(_ type: Int.Type) throws -> Int { try context.integer(type, index, []) }
-        func decode(_ type: Int8.Type) throws -> Int8 { try context.integer(type, index, []) }
-        func decode(_ type: Int16.Type) throws -> Int16 { try context.integer(type, index, []) }
-        func decode(_ type: Int32.Type) throws -> Int32 { try context.integer(type, index, []) }
-        func decode(_ type: Int64.Type) throws -> Int64 { try context.integer(type, index, []) }
-        func decode(_ type: UInt.Type) throws -> UInt { try context.integer(type, index, []) }
-        func decode(_ type: UInt8.Type) throws -> UInt8 { try context.integer(type, index, []) }
-        func decode(_ type: UInt16.Type) throws -> UInt16 { try context.integer(type, index, []) }
-        func decode(_ type: UInt32.Type) throws -> UInt32 { try context.integer(type, index, []) }
-        func decode(_ type: UInt64.Type) throws -> UInt64 { try context.integer(type, index, []) }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try context.decode(type, node: index, path: []) }
+        func decode(_ type: Int.Type) throws -> Int { try context.integer(type, index) }
+        func decode(_ type: Int8.Type) throws -> Int8 { try context.integer(type, index) }
+        func decode(_ type: Int16.Type) throws -> Int16 { try context.integer(type, index) }
+        func decode(_ type: Int32.Type) throws -> Int32 { try context.integer(type, index) }
+        func decode(_ type: Int64.Type) throws -> Int64 { try context.integer(type, index) }
+        func decode(_ type: UInt.Type) throws -> UInt { try context.integer(type, index) }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try context.integer(type, index) }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try context.integer(type, index) }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try context.integer(type, index) }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try context.integer(type, index) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try context.decode(type, node: index) }
     }
 
     struct IndexKey: CodingKey {

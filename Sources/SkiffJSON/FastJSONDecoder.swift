@@ -19,7 +19,7 @@ public enum FastJSONDecoder {
     static func fast<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T? {
         let document = try FastJSONDocument([UInt8](data))
         let context = Context(document: document)
-        let value = try context.decode(type, node: 0, path: [])
+        let value = try context.decode(type, node: 0)
         return context.unsure ? nil : value
     }
 
@@ -41,29 +41,29 @@ public enum FastJSONDecoder {
         }
 
         /// Primitives directly (metatype comparisons are cheap; dynamic casts are not), anything else through its
-        /// `init(from:)`. `path` is built only for an error.
-        func decode<T: Decodable>(_ type: T.Type, node index: Int, path: @autoclosure () -> [any CodingKey]) throws -> T {
-            if T.self == String.self { return unsafeBitCast(try string(index, path()), to: T.self) }
-            if T.self == Int.self { return unsafeBitCast(try integer(Int.self, index, path()), to: T.self) }
-            if T.self == Bool.self { return unsafeBitCast(try bool(index, path()), to: T.self) }
-            if T.self == Int64.self { return unsafeBitCast(try integer(Int64.self, index, path()), to: T.self) }
-            if T.self == Double.self { return unsafeBitCast(try double(index, path()), to: T.self) }
-            if T.self == Int32.self { return unsafeBitCast(try integer(Int32.self, index, path()), to: T.self) }
-            if T.self == [String: String].self { return unsafeBitCast(try stringMap(index, path()), to: T.self) }
+        /// `init(from:)`.
+        func decode<T: Decodable>(_ type: T.Type, node index: Int) throws -> T {
+            if T.self == String.self { return unsafeBitCast(try string(index), to: T.self) }
+            if T.self == Int.self { return unsafeBitCast(try integer(Int.self, index), to: T.self) }
+            if T.self == Bool.self { return unsafeBitCast(try bool(index), to: T.self) }
+            if T.self == Int64.self { return unsafeBitCast(try integer(Int64.self, index), to: T.self) }
+            if T.self == Double.self { return unsafeBitCast(try double(index), to: T.self) }
+            if T.self == Int32.self { return unsafeBitCast(try integer(Int32.self, index), to: T.self) }
+            if T.self == [String: String].self { return unsafeBitCast(try stringMap(index), to: T.self) }
             if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self { throw giveUp() }
             return try T(from: Impl(context: self, index: index))
         }
 
-        func mismatch(_ type: Any.Type, _ index: Int, _ path: @autoclosure () -> [any CodingKey]) -> DecodingError {
+        func mismatch(_ type: Any.Type, _ index: Int) -> DecodingError {
             if node(index).kind == .null {
-                return .valueNotFound(type, .init(codingPath: path(), debugDescription: "null"))
+                return .valueNotFound(type, .init(codingPath: [], debugDescription: "null"))
             }
-            return .typeMismatch(type, .init(codingPath: path(), debugDescription: "\(node(index).kind)"))
+            return .typeMismatch(type, .init(codingPath: [], debugDescription: "\(node(index).kind)"))
         }
 
-        func string(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
+        func string(_ index: Int) throws -> String {
             let node = node(index)
-            guard node.kind == .string else { throw mismatch(String.self, index, path()) }
+            guard node.kind == .string else { throw mismatch(String.self, index) }
             if node.escaped { return try unescape(node) }
             let text: String? = document.bytes.withUnsafeBufferPointer { all in
                 let bytes = UnsafeBufferPointer(rebasing: all[Int(node.start)..<Int(node.start + node.count)])
@@ -76,38 +76,38 @@ public enum FastJSONDecoder {
 
         /// Labels, annotations, selectors: straight from the nodes (`Dictionary`'s `init(from:)` asks for every key
         /// by name, a scan of the object each).
-        func stringMap(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> [String: String] {
+        func stringMap(_ index: Int) throws -> [String: String] {
             let object = node(index)
             guard object.kind == .object else { throw giveUp() }
             var map = [String: String](minimumCapacity: Int(object.count))
             var member = index + 1
             for _ in 0..<Int(object.count) {
                 let value = Int(node(member).next)
-                let key = try string(member, path())
+                let key = try string(member)
                 guard node(value).kind == .string else { throw giveUp() }
                 // A key written twice: JSONDecoder's rules decide.
-                if map.updateValue(try string(value, path()), forKey: key) != nil { throw giveUp() }
+                if map.updateValue(try string(value), forKey: key) != nil { throw giveUp() }
                 member = Int(node(value).next)
             }
             return map
         }
 
-        func bool(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        func bool(_ index: Int) throws -> Bool {
             let node = node(index)
-            guard node.kind == .bool else { throw mismatch(Bool.self, index, path()) }
+            guard node.kind == .bool else { throw mismatch(Bool.self, index) }
             return node.flag
         }
 
-        func double(_ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> Double {
+        func double(_ index: Int) throws -> Double {
             let node = node(index)
-            guard node.kind == .number else { throw mismatch(Double.self, index, path()) }
+            guard node.kind == .number else { throw mismatch(Double.self, index) }
             guard let value = Double(String(decoding: document.slice(node), as: UTF8.self)), value.isFinite else { throw giveUp() }
             return value
         }
 
-        func integer<I: FixedWidthInteger>(_ type: I.Type, _ index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> I {
+        func integer<I: FixedWidthInteger>(_ type: I.Type, _ index: Int) throws -> I {
             let node = node(index)
-            guard node.kind == .number else { throw mismatch(type, index, path()) }
+            guard node.kind == .number else { throw mismatch(type, index) }
             // "1.0", "1e3", overflow: JSONDecoder's own rules decide.
             guard node.flag else { throw giveUp() }
             var value: I = 0
@@ -165,13 +165,13 @@ public enum FastJSONDecoder {
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             guard context.node(index).kind == .object else {
-                throw context.mismatch([String: Any].self, index, [])
+                throw context.mismatch([String: Any].self, index)
             }
             return KeyedDecodingContainer(Keyed<Key>(context: context, index: index))
         }
 
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            guard context.node(index).kind == .array else { throw context.mismatch([Any].self, index, []) }
+            guard context.node(index).kind == .array else { throw context.mismatch([Any].self, index) }
             return Unkeyed(context: context, count: Int(context.node(index).count), next: index + 1)
         }
 
