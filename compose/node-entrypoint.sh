@@ -6,6 +6,7 @@
 # Environment (docker-compose.yml sets it): NODE_INDEX (N: the node is node-N, its eth0 is 10.244.255.N and its
 # Pods get 10.244.N.0/24), NODES (how many nodes there are, for the routes to their Pods), SKIFF_SERVER (the
 # apiserver's request endpoint), SKIFF_PROXY_MODE (nftables, the default; userspace; or none: no kube-proxy).
+# The node's token and the apiserver's public key come from /etc/skiff/auth/node-N.config (compose/auth/ mounted).
 set -euo pipefail
 
 n="${NODE_INDEX:?NODE_INDEX must be set}"
@@ -13,6 +14,7 @@ nodes="${NODES:?NODES must be set}"
 server="${SKIFF_SERVER:?SKIFF_SERVER must be set}"
 mode="${SKIFF_PROXY_MODE:-nftables}"
 node="node-$n"
+config="/etc/skiff/auth/$node.config"
 log() { printf 'skiff-node %s: %s\n' "$node" "$*"; }
 
 [[ "$(ip -4 -o addr show dev eth0)" == *" 10.244.255.$n/"* ]] || {
@@ -32,6 +34,7 @@ ip route del default 2>/dev/null || true
 # Forwarding (the compose file's sysctls set it; /proc/sys is read-only in a container that is not privileged).
 [[ "$(</proc/sys/net/ipv4/ip_forward)" == 1 ]] || echo 1 >/proc/sys/net/ipv4/ip_forward || {
   log "IPv4 forwarding is off and cannot be turned on: set sysctls net.ipv4.ip_forward=1"; exit 1; }
+[[ -r "$config" ]] || { log "$config is missing: scripts/compose-image.sh writes compose/auth/"; exit 1; }
 log "network: eth0 10.244.255.$n, cbr0 10.244.$n.1/24, routes to ${nodes} node(s)' Pods, services 10.96.0.0/12"
 
 pids=()
@@ -40,12 +43,12 @@ stop() { log "stopping"; kill -TERM "${pids[@]}" 2>/dev/null || true; wait; exit
 trap stop TERM INT
 
 if [[ "$mode" != none ]]; then
-  /usr/local/bin/kube-proxy --server "$server" --node "$node" --mode "$mode" &
+  /usr/local/bin/kube-proxy --server "$server" --config "$config" --node "$node" --mode "$mode" &
   pids+=($!)
 fi
 # By absolute path: the kubelet re-executes argv[0] (`kubelet netexec`) inside each Pod's namespace for containers
 # without a command, and resolves a bare name against its working directory, not PATH.
-/usr/local/bin/kubelet --server "$server" --node "$node" --node-ip "10.244.255.$n" --pod-cidr "10.244.$n.0/24" \
+/usr/local/bin/kubelet --server "$server" --config "$config" --node "$node" --node-ip "10.244.255.$n" --pod-cidr "10.244.$n.0/24" \
   --pod-network netns --root-dir /var/lib/skiff/kubelet &
 pids+=($!)
 

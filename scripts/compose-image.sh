@@ -3,7 +3,12 @@
 # tools a node needs (ip, nft, dig, curl, bash) and every shared library `ldd` lists for them, imported with
 # `docker import`, then `docker build` of compose/Dockerfile FROM it (which adds the node entrypoint).
 #
-#   scripts/compose-image.sh            build skiff:dev (and the base skiff-rootfs:dev)
+#   scripts/compose-image.sh            build skiff:dev (and the base skiff-rootfs:dev), and write the cluster's
+#                                       credentials into compose/auth/ unless they exist
+#
+# compose/auth/ (mode 0700, files 0600, not in git) is what `make up` keeps in DATA/auth: the apiserver's CURVE key
+# pair (`apiserver keygen`), tokens.csv and policy.yaml, and a config per component (scripts/auth-bootstrap.sh, 3
+# nodes, server tcp://10.244.255.250:6443); docker-compose.yml mounts it into every container.
 #
 # Environment: SKIFF_BIN (the directory with the release executables; default: `swift build -c release
 # $SWIFTFLAGS`, then its --show-bin-path), SKIFF_IMAGE (default skiff:dev), SKIFF_BASE_IMAGE (default
@@ -89,3 +94,8 @@ tar -C "$rootfs" --numeric-owner -c . | "$DOCKER" import - "$BASE" >/dev/null
 say "imported $BASE"
 DOCKER_BUILDKIT=0 "$DOCKER" build -q --build-arg "BASE=$BASE" -t "$IMAGE" -f "$ROOT/compose/Dockerfile" "$ROOT/compose" >/dev/null
 say "built $IMAGE"
+
+( umask 077 && mkdir -p -- "$ROOT/compose/auth" ) && chmod 0700 -- "$ROOT/compose/auth"
+server_key="$("$bin_dir/apiserver" keygen "$ROOT/compose/auth/apiserver.key")" || die "apiserver keygen failed"
+bash "$ROOT/scripts/auth-bootstrap.sh" "$ROOT/compose" 3 tcp://10.244.255.250:6443 "$server_key" >/dev/null
+say "credentials in compose/auth/ (apiserver key, tokens, policy, a config per component)"

@@ -7,7 +7,9 @@
 #      that namespace, which has no route out;
 #   3. builds the image from the executables (scripts/compose-image.sh);
 #   4. `docker-compose up -d`: apiserver, endpoints-controller, coredns-controller, node-1..3;
-#   5. `skiffctl apply --wait -f manifests/`; waits for the ent Pods to be Ready; then from every node container:
+#   5. checks that a client without the apiserver's CURVE key, and one with a made-up token, are refused (the
+#      cluster runs with compose/auth/'s tokens, RBAC policy and key pair);
+#      `skiffctl apply --wait -f manifests/`; waits for the ent Pods to be Ready; then from every node container:
 #      curl each ent Pod's own IP (the Pod network across nodes), dig the Service's name at the cluster DNS, and
 #      curl its ClusterIP until every ent Pod has answered (kube-proxy's rules). Every check runs, then the
 #      failures are listed;
@@ -162,6 +164,20 @@ skiffctl get nodes -o wide
 
 # Every check below runs even when an earlier one failed, so one run shows all that is broken.
 failures=()
+step "security: node-1 without the apiserver's public key, then with it but a made-up token"
+server_key="$(awk '$1 == "server-key:" { print $2 }' "$ROOT/compose/auth/admin.config")"
+refused() {  # COMMAND...: must fail, within 20 s, with output matching $expect
+  local out
+  if out="$(timeout 20 "${COMPOSE[@]}" exec -T node-1 env SKIFF_CONFIG=/nonexistent "$@" 2>&1)"; then
+    failures+=("'$*' from node-1 was not refused: $out")
+  elif [[ ! "$out" =~ $expect ]]; then
+    failures+=("'$*' from node-1 failed, but not with /$expect/: $out")
+  else
+    printf 'refused: %s\n' "$(tr -d '\r' <<<"$out" | tail -n 1)"
+  fi
+}
+expect='CURVE|handshake|timed out' refused skiffctl --server tcp://10.244.255.250:6443 get namespaces
+expect='Unauthorized' refused skiffctl --server tcp://10.244.255.250:6443 --server-key "$server_key" --token made-up get namespaces
 step "skiffctl apply -f /manifests/ (the repo's manifests/)"
 if [[ "$SKIFF_PROXY_MODE" == none ]]; then
   skiffctl apply -f /manifests/
