@@ -21,6 +21,7 @@ final class NamespaceLifecycle: AdmissionPlugin {
         let stored: StoredObject?
         do { stored = try await store.get(key) } catch { throw .from(error, resource: Namespace.resource, name: request.namespace) }
         guard let stored else {
+            decoded.withLock { $0[request.namespace] = nil }  // a deleted namespace leaves nothing behind
             throw Status(code: 404, reason: "NotFound", message: "namespaces \"\(request.namespace)\" not found",
                          details: StatusDetails(name: request.namespace, kind: "namespaces"))
         }
