@@ -128,8 +128,8 @@ public enum FastJSONEncoder {
 
         mutating func write(_ value: Value, depth: Int) throws {
             switch value {
-            case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-            case .bool(let flag): flag ? bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) : bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
+            case .null: bytes.append(contentsOf: "null".utf8)
+            case .bool(let flag): bytes.append(contentsOf: flag ? "true".utf8 : "false".utf8)
             case .signed(let number):
                 if number < 0 { bytes.append(UInt8(ascii: "-")) }
                 writeDigits(number.magnitude)
