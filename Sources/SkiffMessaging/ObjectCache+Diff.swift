@@ -8,7 +8,7 @@ extension ObjectCache {
         if let known = self.revision(key), known >= revision { return nil }
         switch type {
         case .added, .modified:
-            let old = upsert(object, revision: revision)
+            let old = upsert(object, revision: revision, key: key)
             return old.map { .updated(old: $0, new: object) } ?? .added(object)
         case .deleted:
             guard remove(key) != nil else { return nil }
@@ -35,10 +35,10 @@ extension ObjectCache {
             if let old = entries[key] {
                 let changed = reset ? old.object != object || old.revision != objectRevision : objectRevision > old.revision
                 guard changed else { continue }
-                upsert(object, revision: objectRevision)
+                upsert(object, revision: objectRevision, key: key)
                 events.append(.updated(old: old.object, new: object))
             } else {
-                upsert(object, revision: objectRevision)
+                upsert(object, revision: objectRevision, key: key)
                 events.append(.added(object))
             }
         }

@@ -93,7 +93,12 @@ public struct ObjectCache<Object: APIObject>: Sendable {
     /// Stores `object` at `revision`; returns what it replaced.
     @discardableResult
     public mutating func upsert(_ object: Object, revision: Int64) -> Object? {
-        let key = Self.key(for: object)
+        upsert(object, revision: revision, key: Self.key(for: object))
+    }
+
+    /// `upsert` with the object's key already made (callers that looked it up first).
+    @discardableResult
+    mutating func upsert(_ object: Object, revision: Int64, key: String) -> Object? {
         let old = entries.updateValue(Entry(object: object, revision: revision), forKey: key)?.object
         reindex(key, old: old, new: object)
         return old
