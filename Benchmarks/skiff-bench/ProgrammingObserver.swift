@@ -82,15 +82,6 @@ final class ProgrammingObserver: Sendable {
     func slice(of service: String) -> Sighting? { box.state.withLock { $0.slices[service] } }
 
     var slicesSeen: Int { box.state.withLock { $0.slices.count } }
-
-    /// Waits until `condition` holds, polling; throws `what` at the timeout.
-    static func waitUntil(_ what: String, timeout: Duration, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw BenchError("timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }
 
 /// Polls the cluster DNS for the names it is told to expect, from a thread of its own, and keeps when each first

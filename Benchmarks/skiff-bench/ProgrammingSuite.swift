@@ -44,12 +44,12 @@ struct ProgrammingSuite {
         defer { client.close() }
 
         let setup = ContinuousClock.now
-        try await ProgrammingObserver.waitUntil("\(nodes) Ready nodes", timeout: .seconds(60)) {
+        try await waitUntil("\(nodes) Ready nodes", timeout: .seconds(60)) {
             try cluster.checkRunning()
             return try await client.list(Node.self, namespace: nil).items.filter(\.isReady).count == nodes
         }
         try await apply(connection, items: podItems())
-        try await ProgrammingObserver.waitUntil("\(nodes * podsPerNode) ready Pods", timeout: .seconds(120)) {
+        try await waitUntil("\(nodes * podsPerNode) ready Pods", timeout: .seconds(120)) {
             try cluster.checkRunning()
             return try await client.list(Pod.self, namespace: "default").items.filter(\.isReady).count == nodes * podsPerNode
         }
@@ -78,14 +78,14 @@ struct ProgrammingSuite {
     /// The preloaded Services have their slices, DNS answers the last one, and every Lease has caught up with
     /// the store (slices included).
     private func converge(_ observer: ProgrammingObserver, client: APIClient, cluster: ProgrammingCluster, last: String) async throws {
-        try await ProgrammingObserver.waitUntil("\(preload) EndpointSlices with ready endpoints", timeout: .seconds(900)) {
+        try await waitUntil("\(preload) EndpointSlices with ready endpoints", timeout: .seconds(900)) {
             try cluster.checkRunning()
             return observer.slicesSeen >= preload
         }
         observer.dns.expect(last)
-        try await ProgrammingObserver.waitUntil("DNS to answer \(last)", timeout: .seconds(300)) { observer.dns.answered(last) != nil }
+        try await waitUntil("DNS to answer \(last)", timeout: .seconds(300)) { observer.dns.answered(last) != nil }
         guard let revision = Int64(try await client.discover().revision) else { throw BenchError("discovery without a revision") }
-        try await ProgrammingObserver.waitUntil("every Lease at revision \(revision)", timeout: .seconds(300)) {
+        try await waitUntil("every Lease at revision \(revision)", timeout: .seconds(300)) {
             try cluster.checkRunning()
             return cluster.leaseNames.allSatisfy { observer.leaseRevision($0) >= revision }
         }
@@ -120,7 +120,7 @@ struct ProgrammingSuite {
     /// when some never did within a minute (the report then counts them as missing).
     private func waitForAll(_ sent: [ProgrammingReport.Applied], observer: ProgrammingObserver, cluster: ProgrammingCluster) async throws -> Bool {
         do {
-            try await ProgrammingObserver.waitUntil("every Service served", timeout: .seconds(60)) {
+            try await waitUntil("every Service served", timeout: .seconds(60)) {
                 try cluster.checkRunning()
                 guard observer.dns.pendingCount == 0 else { return false }
                 let newest = sent.map { max($0.revision, observer.slice(of: $0.name)?.revision ?? .max) }.max() ?? 0

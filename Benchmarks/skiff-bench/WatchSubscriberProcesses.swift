@@ -34,8 +34,9 @@ struct WatchFanOutProcessesLoad {
             try ChildProcess(binary: binary, arguments: ["--bin", bin, "--subscriber-of", endpoint, "--subscriber-expect", String(creates)])
         }
         defer { for child in children { child.stop() } }
-        let synced = try await withDeadline(.seconds(60)) { children.allSatisfy { $0.line(starting: "synced") != nil } }
-        guard synced else { throw BenchError("subscriber processes did not sync") }
+        try await waitUntil("the subscriber processes to sync", timeout: .seconds(60), poll: .milliseconds(5)) {
+            children.allSatisfy { $0.line(starting: "synced") != nil }
+        }
 
         let writer = try Connection(endpoint: endpoint)
         defer { writer.close() }
@@ -43,10 +44,9 @@ struct WatchFanOutProcessesLoad {
         let start = ContinuousClock.now
         let createRate = try await CreateLoad(connection: writer, namespace: "default", prefix: "fan-", count: creates, inFlight: inFlight).run().rate
         let writerCPU = processCPUSeconds() - cpu
-        let finished = try await withDeadline(.seconds(120)) {
+        try await waitUntil("the subscriber processes to finish", timeout: .seconds(120), poll: .milliseconds(5)) {
             children.allSatisfy { $0.line(starting: "done") != nil || $0.line(starting: "timeout") != nil }
         }
-        guard finished else { throw BenchError("subscriber processes did not finish") }
 
         var delivered = 0, relists = 0, timedOut = 0
         var childCPU = 0.0
@@ -66,23 +66,12 @@ struct WatchFanOutProcessesLoad {
                       subscriberCores: childCPU / seconds, writerCores: writerCPU / seconds, timedOut: timedOut)
     }
 
-    /// Polls `condition` every 5 ms until it holds (true) or `timeout` passes (false).
-    private func withDeadline(_ timeout: Duration, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        return true
-    }
-
     /// The child's side: one informer, counting `fan-` Services until `expect` of them arrived.
     static func runChild(endpoint: String, expect: Int) async throws {
         let group = try await Subscribers.start(count: 1, endpoint: endpoint, prefix: "fan-", recordTimes: false)
         report("synced \(processCPUSeconds())")
-        let deadline = ContinuousClock.now + .seconds(120)
-        // Every 5 ms: a finer poll costs the subscriber CPU; the end time is read to within that.
-        while group.delivered < expect, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        // Every 5 ms: a finer poll costs the subscriber CPU (the parent times the `done` line as it arrives).
+        _ = await group.waitForDelivered(expect, timeout: .seconds(120), poll: .milliseconds(5))
         report("\(group.delivered >= expect ? "done" : "timeout") \(group.delivered) \(group.relists) \(processCPUSeconds())")
         await group.stop()
     }

@@ -59,12 +59,12 @@ struct Subscribers {
     /// Relists after the first list, over all informers (each one is a recovery from lost messages or a restart).
     var relists: Int { informers.reduce(0) { $0 + $1.statistics.relists } }
 
-    /// Waits (polling every millisecond) until `total` events were delivered or `timeout` passed; true if reached.
-    func waitForDelivered(_ total: Int, timeout: Duration) async -> Bool {
+    /// Waits (polling every `poll`) until `total` events were delivered or `timeout` passed; true if reached.
+    func waitForDelivered(_ total: Int, timeout: Duration, poll: Duration = .milliseconds(1)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while delivered < total {
             guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(1))
+            try? await Task.sleep(for: poll)
         }
         return true
     }
@@ -80,6 +80,16 @@ struct Subscribers {
 func serviceCreate(_ name: String, namespace: String = "default") -> Request {
     let body = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"\#(name)","labels":{"app":"\#(name)"}},"spec":{"selector":{"app":"\#(name)"},"ports":[{"name":"http","port":80,"targetPort":8080}]}}"#
     return Request(verb: .create, resource: "services", namespace: namespace, name: "", token: nil, params: [:], body: Data(body.utf8))
+}
+
+/// Waits until `condition` holds, polling every `poll`; throws `what` at the timeout.
+func waitUntil(_ what: String, timeout: Duration, poll: Duration = .milliseconds(20),
+               _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw BenchError("timed out waiting for \(what)") }
+        try await Task.sleep(for: poll)
+    }
 }
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
